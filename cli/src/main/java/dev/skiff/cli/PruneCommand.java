@@ -1,0 +1,19 @@
+package dev.skiff.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "prune", description = "Remove store content that no image references.")
+final class PruneCommand implements Callable<Integer> {
+  @ParentCommand
+  private SkiffCommand root;
+
+  @Override
+  public Integer call() throws Exception {
+    var result = root.engine().prune();
+    System.out.printf("Removed %d blobs, %d layers, %d fixups, %d leftovers%n", result.blobs(), result.layers(),
+        result.fixups(), result.temps());
+    return 0;
+  }
+}

@@ -1,0 +1,97 @@
+package dev.skiff.engine;
+
+import dev.skiff.engine.image.ImageConfig;
+import dev.skiff.engine.image.ImageReference;
+import dev.skiff.engine.pull.ImagePuller;
+import dev.skiff.engine.pull.PullListener;
+import dev.skiff.engine.pull.PullPolicy;
+import dev.skiff.engine.registry.RegistryClient;
+import dev.skiff.engine.store.ImageRecord;
+import dev.skiff.engine.store.ImageStore;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Skiff's engine, living in the caller's JVM: pulls images into a shared store and (later) runs containers from
+ * them. Thread-safe; one per JVM is plenty. Close it to stop its download threads.
+ */
+public final class Engine implements AutoCloseable {
+  private final EngineConfig config;
+  private final ImageStore store;
+  private final ImagePuller puller;
+
+  private Engine(EngineConfig config) throws IOException {
+    this.config = config;
+    this.store = ImageStore.open(config.store());
+    RegistryClient registry = RegistryClient.builder()
+        .insecureRegistries(config.insecureRegistries())
+        .connectTimeout(config.connectTimeout())
+        .readTimeout(config.readTimeout())
+        .credentials(config.credentials())
+        .build();
+    this.puller = new ImagePuller(store, registry, config.substitution(), config.platform(), config.pullConcurrency());
+  }
+
+  /** An engine configured from system properties, environment and skiff.properties. */
+  public static Engine create() throws IOException {
+    return new Engine(EngineConfig.fromEnvironment());
+  }
+
+  /** An engine with an explicit configuration. */
+  public static Engine create(EngineConfig config) throws IOException {
+    return new Engine(config);
+  }
+
+  public EngineConfig config() {
+    return config;
+  }
+
+  public ImageStore store() {
+    return store;
+  }
+
+  /** Pulls {@code reference} under the configured pull policy. */
+  public ImageRecord pull(String reference) throws IOException {
+    return pull(ImageReference.parse(reference), config.pullPolicy(), PullListener.SILENT);
+  }
+
+  /** Pulls {@code reference} under {@code policy}, reporting to {@code listener}. */
+  public ImageRecord pull(ImageReference reference, PullPolicy policy, PullListener listener) throws IOException {
+    return puller.pull(reference, policy, listener);
+  }
+
+  /** Every image in the store. */
+  public List<ImageRecord> images() throws IOException {
+    return store.images();
+  }
+
+  /** A stored image with its config, if the store has {@code reference}. */
+  public Optional<StoredImage> inspect(String reference) throws IOException {
+    Optional<ImageRecord> record = store.image(ImageReference.parse(reference).toString());
+    if (record.isEmpty()) {
+      return Optional.empty();
+    }
+    byte[] config = store.blob(record.get().configDigest()).orElseThrow(() -> new IOException(
+        "The config of " + reference + " is missing from the store at " + store.root() + "; pull the image again."));
+    return Optional.of(new StoredImage(record.get(), ImageConfig.parse(config, reference)));
+  }
+
+  /** An image in the store together with its parsed config. */
+  public record StoredImage(ImageRecord record, ImageConfig config) {}
+
+  /** Forgets an image; {@link #prune()} then frees its content unless another image shares it. */
+  public boolean remove(String reference) throws IOException {
+    return store.removeImage(ImageReference.parse(reference).toString());
+  }
+
+  /** Removes content no image references. */
+  public ImageStore.PruneResult prune() throws IOException {
+    return store.prune();
+  }
+
+  @Override
+  public void close() {
+    puller.close();
+  }
+}

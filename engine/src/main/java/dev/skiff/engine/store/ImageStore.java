@@ -1,0 +1,322 @@
+package dev.skiff.engine.store;
+
+import dev.skiff.engine.hash.Digest;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The on-disk, content-addressed image store, shared safely by concurrent threads and JVMs.
+ *
+ * <pre>
+ * root/blobs/sha256/HEX            manifests, indexes, configs (verified before they appear)
+ * root/layers/sha256/HEX/fs        an unpacked layer, keyed by diffID; layer.json beside it
+ * root/fixups/sha256/CHAIN/fs      copies that resolve a layer's hardlinks into lower layers, per layer chain
+ * root/images/HASH.json            image records, one per reference
+ * root/tmp/PID-UUID                work in progress; renamed into place when complete and verified
+ * root/locks/NAME.lock             lock files
+ * </pre>
+ *
+ * <p>Everything appears by an atomic rename, so a reader never sees half of anything. Pulls hold the store's
+ * {@linkplain #sharedUse() shared lock}; {@link #prune()} takes it exclusively.
+ */
+public final class ImageStore {
+  private static final Logger LOG = LoggerFactory.getLogger(ImageStore.class);
+
+  private final Path root;
+
+  private ImageStore(Path root) {
+    this.root = root;
+  }
+
+  /** Opens (creating if needed) the store at {@code root}. */
+  public static ImageStore open(Path root) throws IOException {
+    Path abs = root.toAbsolutePath().normalize();
+    try {
+      for (String dir : List.of("blobs/sha256", "layers/sha256", "fixups/sha256", "images", "tmp", "locks")) {
+        Files.createDirectories(abs.resolve(dir));
+      }
+    } catch (IOException e) {
+      throw new IOException("Cannot create the image store at " + abs + ": " + e
+          + ". Point skiff.store (or SKIFF_STORE) at a writable directory.", e);
+    }
+    return new ImageStore(abs);
+  }
+
+  /** {@code $SKIFF_STORE}, else {@code $XDG_CACHE_HOME/skiff}, else {@code ~/.cache/skiff}. */
+  public static Path defaultRoot() {
+    String explicit = System.getenv("SKIFF_STORE");
+    if (explicit != null && !explicit.isBlank()) {
+      return Path.of(explicit);
+    }
+    String xdg = System.getenv("XDG_CACHE_HOME");
+    if (xdg != null && !xdg.isBlank()) {
+      return Path.of(xdg, "skiff");
+    }
+    return Path.of(System.getProperty("user.home"), ".cache", "skiff");
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  // ---- locks
+
+  /** Held while pulling: many pulls at once, but no prune underneath them. */
+  public StoreLock sharedUse() throws IOException {
+    return StoreLock.acquire(root.resolve("locks/store.lock"), true);
+  }
+
+  /** Held while pruning: waits for every pull in every JVM to finish. */
+  StoreLock exclusiveUse() throws IOException {
+    return StoreLock.acquire(root.resolve("locks/store.lock"), false);
+  }
+
+  /** Serialises work on one piece of content (say, one layer) across threads and JVMs. */
+  public StoreLock lock(Digest digest) throws IOException {
+    return StoreLock.acquire(root.resolve("locks/" + digest.algorithm() + "-" + digest.hex() + ".lock"), false);
+  }
+
+  // ---- blobs
+
+  /** A stored blob's bytes, if present. */
+  public Optional<byte[]> blob(Digest digest) throws IOException {
+    try {
+      return Optional.of(Files.readAllBytes(blobPath(digest)));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Stores {@code content} under {@code digest} after checking that it is that content. */
+  public void putBlob(Digest digest, byte[] content) throws IOException {
+    Digest actual = Digest.sha256Of(content);
+    if (!actual.equals(digest)) {
+      throw new IOException("Refusing to store content as " + digest + ": its digest is " + actual);
+    }
+    Path target = blobPath(digest);
+    if (Files.exists(target)) {
+      return;
+    }
+    Path temp = root.resolve("tmp").resolve(tempName());
+    Files.write(temp, content);
+    moveIntoPlace(temp, target);
+  }
+
+  private Path blobPath(Digest digest) {
+    return root.resolve("blobs").resolve(digest.algorithm()).resolve(digest.hex());
+  }
+
+  // ---- layers
+
+  /** The directory holding the unpacked files of the layer with this diffID (it may not exist). */
+  public Path layerFs(Digest diffId) {
+    return layerDir(diffId).resolve("fs");
+  }
+
+  /** The record of a complete layer, if the store has it. */
+  public Optional<LayerRecord> layer(Digest diffId) throws IOException {
+    try {
+      return Optional.of(RecordCodec.readLayer(Files.readAllBytes(layerDir(diffId).resolve("layer.json"))));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** A fresh empty directory on the store's filesystem for work that {@link #commitLayer} later publishes. */
+  public Path newTempDir() throws IOException {
+    return Files.createDirectory(root.resolve("tmp").resolve(tempName()));
+  }
+
+  /**
+   * Publishes {@code workDir/fs} as the layer of {@code record.diffId()}, atomically. The caller has verified the
+   * digests. If another process published it first, ours is discarded.
+   */
+  public void commitLayer(Path workDir, LayerRecord record) throws IOException {
+    Files.write(workDir.resolve("layer.json"), RecordCodec.write(record));
+    publishDir(workDir, layerDir(record.diffId()));
+  }
+
+  private Path layerDir(Digest diffId) {
+    return root.resolve("layers").resolve(diffId.algorithm()).resolve(diffId.hex());
+  }
+
+  // ---- fixups for hardlinks across layers
+
+  /** The fixup directory for the layer chain {@code chainId} (it may not exist). */
+  public Path fixupFs(Digest chainId) {
+    return fixupDir(chainId).resolve("fs");
+  }
+
+  /** Publishes {@code workDir/fs} as the fixups of {@code chainId}, atomically. */
+  public void commitFixup(Path workDir, Digest chainId) throws IOException {
+    publishDir(workDir, fixupDir(chainId));
+  }
+
+  private Path fixupDir(Digest chainId) {
+    return root.resolve("fixups").resolve(chainId.algorithm()).resolve(chainId.hex());
+  }
+
+  // ---- images
+
+  /** Records (or replaces) an image. */
+  public void putImage(ImageRecord image) throws IOException {
+    Path temp = root.resolve("tmp").resolve(tempName());
+    Files.write(temp, RecordCodec.write(image));
+    Files.move(temp, imagePath(image.reference()), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** The record of {@code reference} (canonical form), if pulled. */
+  public Optional<ImageRecord> image(String reference) throws IOException {
+    try {
+      return Optional.of(RecordCodec.readImage(Files.readAllBytes(imagePath(reference))));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Every recorded image, by reference. */
+  public List<ImageRecord> images() throws IOException {
+    List<ImageRecord> list = new ArrayList<>();
+    try (Stream<Path> files = Files.list(root.resolve("images"))) {
+      for (Path f : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".json"))::iterator) {
+        try {
+          list.add(RecordCodec.readImage(Files.readAllBytes(f)));
+        } catch (NoSuchFileException e) {
+          // removed meanwhile
+        }
+      }
+    }
+    list.sort((a, b) -> a.reference().compareTo(b.reference()));
+    return list;
+  }
+
+  /** Forgets an image; its content stays until {@link #prune()}. Returns whether it was recorded. */
+  public boolean removeImage(String reference) throws IOException {
+    return Files.deleteIfExists(imagePath(reference));
+  }
+
+  private Path imagePath(String reference) {
+    return root.resolve("images").resolve(Digest.sha256Of(reference.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        .hex() + ".json");
+  }
+
+  /**
+   * The directories to stack for a container of {@code image}, bottom first: each layer's files, each followed by its
+   * fixups when it has hardlinks into lower layers.
+   *
+   * @throws IOException when a layer is missing (pruned underneath a record): pull the image again
+   */
+  public List<Path> rootfsLayers(ImageRecord image) throws IOException {
+    List<Path> dirs = new ArrayList<>();
+    Digest chain = null;
+    for (ImageRecord.Layer layer : image.layers()) {
+      chain = LayerChain.next(chain, layer.diffId());
+      Path fs = layerFs(layer.diffId());
+      if (!Files.isDirectory(fs)) {
+        throw new IOException("Layer " + layer.diffId() + " of " + image.reference() + " is missing from the store at "
+            + root + "; pull the image again.");
+      }
+      dirs.add(fs);
+      if (Files.isDirectory(fixupFs(chain))) {
+        dirs.add(fixupFs(chain));
+      }
+    }
+    return dirs;
+  }
+
+  // ---- prune
+
+  /** What {@link #prune()} removed. */
+  public record PruneResult(int blobs, int layers, int fixups, int temps) {}
+
+  /**
+   * Removes every blob, layer and fixup that no image record references, and work left by dead processes. Waits for
+   * running pulls (in any JVM) to finish first.
+   */
+  public PruneResult prune() throws IOException {
+    try (StoreLock ignored = exclusiveUse()) {
+      Set<String> keep = new HashSet<>();
+      for (ImageRecord image : images()) {
+        keep.add(image.manifestDigest().hex());
+        keep.add(image.configDigest().hex());
+        image.indexDigest().ifPresent(d -> keep.add(d.hex()));
+        Digest chain = null;
+        for (ImageRecord.Layer layer : image.layers()) {
+          keep.add(layer.diffId().hex());
+          chain = LayerChain.next(chain, layer.diffId());
+          keep.add(chain.hex());
+        }
+      }
+      int blobs = removeUnreferenced(root.resolve("blobs/sha256"), keep);
+      int layers = removeUnreferenced(root.resolve("layers/sha256"), keep);
+      int fixups = removeUnreferenced(root.resolve("fixups/sha256"), keep);
+      int temps = removeTemps();
+      return new PruneResult(blobs, layers, fixups, temps);
+    }
+  }
+
+  private static int removeUnreferenced(Path dir, Set<String> keep) throws IOException {
+    int removed = 0;
+    try (Stream<Path> entries = Files.list(dir)) {
+      for (Path p : (Iterable<Path>) entries::iterator) {
+        if (!keep.contains(p.getFileName().toString())) {
+          TreeDeleter.delete(p);
+          removed++;
+        }
+      }
+    }
+    return removed;
+  }
+
+  /** Under the exclusive lock no pull runs, so all of tmp/ is left over. */
+  private int removeTemps() throws IOException {
+    int removed = 0;
+    try (Stream<Path> entries = Files.list(root.resolve("tmp"))) {
+      for (Path p : (Iterable<Path>) entries::iterator) {
+        TreeDeleter.delete(p);
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  // ---- moving into place
+
+  private static String tempName() {
+    return ProcessHandle.current().pid() + "-" + UUID.randomUUID();
+  }
+
+  private static void moveIntoPlace(Path temp, Path target) throws IOException {
+    try {
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (FileAlreadyExistsException e) {
+      Files.deleteIfExists(temp); // another process stored the same content
+    } catch (AtomicMoveNotSupportedException e) {
+      throw new IOException("The store at " + temp.getParent().getParent() + " spans filesystems; keep it on one.", e);
+    }
+  }
+
+  private static void publishDir(Path workDir, Path target) throws IOException {
+    try {
+      Files.move(workDir, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
+      LOG.debug("{} was published by another process meanwhile", target);
+      TreeDeleter.delete(workDir);
+    }
+  }
+}
