@@ -258,7 +258,8 @@ public final class ImageReference {
         port = registry.substring(colon + 1);
       }
       if (port != null && port.indexOf(':') >= 0) {
-        throw new InvalidReferenceException(reference, "registry host '" + registry + "' looks like a bare IPv6 address",
+        throw new InvalidReferenceException(reference,
+            "registry host '" + registry + "' looks like a bare IPv6 address",
             "put the address in brackets, as in '[fd00::1]:5000/app'");
       }
       if (!DOMAIN_NAME.matcher(host).matches()) {
