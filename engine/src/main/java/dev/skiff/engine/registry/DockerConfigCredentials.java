@@ -72,13 +72,13 @@ final class DockerConfigCredentials {
     if (helper != null) {
       String where = "credHelpers[\"" + helper.getKey() + "\"] in Docker config " + config.origin;
       log.debug("Asking the credential helper of {} for {}", where, serverUrl);
-      return CredentialHelper.find(config.helperName(helper.getValue(), where), environment, where).get(serverUrl);
+      return CredentialHelper.find(Config.helperName(helper.getValue(), where), environment, where).get(serverUrl);
     }
     JsonNode store = config.root.path("credsStore");
     if (!store.isMissingNode() && !store.isNull() && !(store.isTextual() && store.asText().isEmpty())) {
       String where = "credsStore in Docker config " + config.origin;
       log.debug("Asking the credential store of {} for {}", where, serverUrl);
-      return CredentialHelper.find(config.helperName(store, where), environment, where).get(serverUrl);
+      return CredentialHelper.find(Config.helperName(store, where), environment, where).get(serverUrl);
     }
     Map.Entry<String, JsonNode> auth = entryFor(config.object("auths"), host, serverUrl);
     if (auth != null) {
@@ -178,7 +178,7 @@ final class DockerConfigCredentials {
       return node;
     }
 
-    String helperName(JsonNode node, String where) throws IOException {
+    static String helperName(JsonNode node, String where) throws IOException {
       if (!node.isTextual()) {
         throw new IOException(where + " must be a string naming a credential helper, not " + describe(node)
             + ": fix the config");

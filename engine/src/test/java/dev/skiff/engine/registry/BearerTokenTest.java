@@ -15,27 +15,27 @@ class BearerTokenTest {
   private static final Instant NOW = Instant.parse("2025-03-01T10:00:00Z");
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "{\"token\": \"t1\", \"access_token\": \"a1\"} | t1",
-      "{\"access_token\": \"a1\"}                  | a1",
-      "{\"token\": \"\", \"access_token\": \"a1\"}   | a1",
-      "{\"token\": \"t1\"}                          | t1",
-  })
+  @CsvSource(delimiter = '|', textBlock = """
+      {"token": "t1", "access_token": "a1"} | t1
+      {"access_token": "a1"}                | a1
+      {"token": "", "access_token": "a1"}   | a1
+      {"token": "t1"}                       | t1
+      """)
   void prefersTokenOverAccessToken(String json, String expected) throws IOException {
     assertThat(BearerToken.parse(json, ENDPOINT, NOW).token()).isEqualTo(expected);
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "{\"token\": \"t\"}                                                          | 2025-03-01T10:01:00Z",
-      "{\"token\": \"t\", \"expires_in\": 300}                                      | 2025-03-01T10:05:00Z",
-      "{\"token\": \"t\", \"expires_in\": \"300\"}                                  | 2025-03-01T10:05:00Z",
-      "{\"token\": \"t\", \"expires_in\": 10}                                       | 2025-03-01T10:01:00Z",
-      "{\"token\": \"t\", \"expires_in\": \"soon\"}                                 | 2025-03-01T10:01:00Z",
-      "{\"token\": \"t\", \"expires_in\": 300, \"issued_at\": \"2025-03-01T09:58:00Z\"} | 2025-03-01T10:03:00Z",
-      "{\"token\": \"t\", \"expires_in\": 60, \"issued_at\": \"2025-03-01T11:58:00.5+02:00\"}   | 2025-03-01T09:59:00.5Z",
-      "{\"token\": \"t\", \"expires_in\": 300, \"issued_at\": \"yesterday\"}           | 2025-03-01T10:05:00Z",
-  })
+  @CsvSource(delimiter = '|', textBlock = """
+      {"token": "t"}                                                                 | 2025-03-01T10:01:00Z
+      {"token": "t", "expires_in": 300}                                              | 2025-03-01T10:05:00Z
+      {"token": "t", "expires_in": "300"}                                            | 2025-03-01T10:05:00Z
+      {"token": "t", "expires_in": 10}                                               | 2025-03-01T10:01:00Z
+      {"token": "t", "expires_in": "soon"}                                           | 2025-03-01T10:01:00Z
+      {"token": "t", "expires_in": 300, "issued_at": "2025-03-01T09:58:00Z"}         | 2025-03-01T10:03:00Z
+      {"token": "t", "expires_in": 60, "issued_at": "2025-03-01T11:58:00.5+02:00"}   | 2025-03-01T09:59:00.5Z
+      {"token": "t", "expires_in": 300, "issued_at": "yesterday"}                    | 2025-03-01T10:05:00Z
+      """)
   void computesExpiryFromLifetimeAndIssueTime(String json, Instant expected) throws IOException {
     assertThat(BearerToken.parse(json, ENDPOINT, NOW).expiresAt()).isEqualTo(expected);
   }
