@@ -28,7 +28,7 @@ class ConcurrentPullIT {
   void twoJvmsPullingTheSameImageDownloadItOnce(@TempDir Path store) throws Exception {
     try (FaultInjectingProxy proxy = FaultInjectingProxy.start(TestEnvironment.registry())) {
       // Slow blobs keep both pulls in flight at once.
-      proxy.on(Request::isBlob).delay(Duration.ofMillis(500)).always();
+      proxy.on(Request::isBlob).always().delay(Duration.ofMillis(500));
       String image = proxy.hostPort() + "/skiff-test/big:1";
 
       Process a = child(store, image);
@@ -48,7 +48,7 @@ class ConcurrentPullIT {
   void threadsPullingTheSameImageDownloadItOnce(@TempDir Path store) throws Exception {
     try (FaultInjectingProxy proxy = FaultInjectingProxy.start(TestEnvironment.registry());
         Engine engine = Engine.create(EngineConfig.builder().store(store).build())) {
-      proxy.on(Request::isBlob).delay(Duration.ofMillis(300)).always();
+      proxy.on(Request::isBlob).always().delay(Duration.ofMillis(300));
       String image = proxy.hostPort() + "/library/redis:7.0";
       ExecutorService pool = Executors.newFixedThreadPool(4);
       List<Future<ImageRecord>> pulls = new ArrayList<>();

@@ -73,7 +73,7 @@ class PullFaultsIT {
 
   @Test
   void droppedConnectionsAreResumedFromTheByteReached() throws IOException {
-    proxy.on(blob(bigLayer)).cutAfter(8L << 20).times(2);
+    proxy.on(blob(bigLayer)).times(2).cutAfter(8L << 20);
 
     try (Engine engine = engine(Duration.ofSeconds(30))) {
       engine.pull(image());
@@ -126,7 +126,7 @@ class PullFaultsIT {
 
   @Test
   void serverErrorsAreRetried() throws IOException {
-    proxy.on(Request::isManifest).status(503).times(2);
+    proxy.on(Request::isManifest).times(2).status(503);
     proxy.on(blob(bigLayer)).status(500);
 
     try (Engine engine = engine(Duration.ofSeconds(30))) {
@@ -138,7 +138,7 @@ class PullFaultsIT {
 
   @Test
   void persistentServerErrorsEndWithTheRegistrysAnswer() throws IOException {
-    proxy.on(Request::isManifest).status(503).always();
+    proxy.on(Request::isManifest).always().status(503);
 
     try (Engine engine = engine(Duration.ofSeconds(30))) {
       assertThatThrownBy(() -> engine.pull(image()))
@@ -160,7 +160,7 @@ class PullFaultsIT {
 
   @Test
   void aRegistryThatKeepsStallingTimesOutWithAClearMessage() throws IOException {
-    proxy.on(blob(bigLayer)).stall().always();
+    proxy.on(blob(bigLayer)).always().stall();
 
     try (Engine engine = engine(Duration.ofSeconds(1))) {
       assertThatThrownBy(() -> engine.pull(image()))
@@ -174,7 +174,7 @@ class PullFaultsIT {
 
   @Test
   void aSilentRegistryTimesOutOnTheManifest() throws IOException {
-    proxy.on(Request::isManifest).stallBeforeHeaders().always();
+    proxy.on(Request::isManifest).always().stallBeforeHeaders();
 
     try (Engine engine = engine(Duration.ofSeconds(1))) {
       assertThatThrownBy(() -> engine.pull(image()))
