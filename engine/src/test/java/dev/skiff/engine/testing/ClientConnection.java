@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /** Serves the requests of one client connection in turn, over one kept-alive upstream connection of its own. */
 final class ClientConnection implements Runnable {
-  private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
+  private static final Logger LOG = LoggerFactory.getLogger(FaultInjectingProxy.class);
 
   private final FaultInjectingProxy proxy;
   private final Socket client;

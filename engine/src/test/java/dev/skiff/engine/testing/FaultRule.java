@@ -119,7 +119,7 @@ public final class FaultRule {
       case DELAY -> "delay(" + amount + "ms)";
     };
     int left = remaining.get();
-    return what + (left == ALWAYS ? " always" : ", " + left + " left");
+    return what + " #" + applied() + (left == ALWAYS ? " (always)" : " of " + (applied() + left));
   }
 
   private FaultRule count(int n) {
