@@ -63,7 +63,7 @@ class CliIT {
 
     assertThat(skiff("rmi", redis).code()).isZero();
     Result prune = skiff("prune");
-    assertThat(prune.out()).contains("Removed 2 blobs, 2 layers") // manifest + config; base + redis layer;
+    assertThat(prune.out()).contains("Removed 2 blobs, 2 layers"); // manifest + config; base + redis layer
     assertThat(skiff("images", "-q").out().strip()).isEqualTo(busybox);
   }
 
