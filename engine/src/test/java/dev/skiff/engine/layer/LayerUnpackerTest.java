@@ -476,6 +476,39 @@ class LayerUnpackerTest {
   }
 
   @Test
+  void stopsReadingTheBlobWhenItRefusesAnEntry() throws IOException {
+    byte[] noise = new byte[8 * 1024 * 1024];
+    new java.util.Random(7).nextBytes(noise);
+    byte[] tar = new TarBuilder()
+        .file("../escape", "x")
+        .add("noise", TarConstants.LF_NORMAL, e -> {}, noise)
+        .tar();
+    CountingInputStream blob = new CountingInputStream(tar);
+
+    assertThatThrownBy(() -> new LayerUnpacker(ROOT).unpack(blob, layer, WHAT)).isInstanceOf(LayerException.class);
+
+    assertThat(Thread.getAllStackTraces().keySet())
+        .as("unpacking threads left running")
+        .noneMatch(t -> t.getName().startsWith("skiff-unpack"));
+    assertThat(blob.count).isLessThan(tar.length / 2);
+  }
+
+  static final class CountingInputStream extends FilterInputStream {
+    volatile long count;
+
+    CountingInputStream(byte[] data) {
+      super(new ByteArrayInputStream(data));
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      count += Math.max(n, 0);
+      return n;
+    }
+  }
+
+  @Test
   void unpacksFileContentOfEverySize() throws IOException {
     byte[] big = new byte[3 * 1024 * 1024 + 17];
     new java.util.Random(42).nextBytes(big);
