@@ -1,5 +1,6 @@
 package dev.skiff.engine.layer;
 
+import dev.skiff.engine.fs.TreeDeleter;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -80,7 +81,7 @@ final class TreeWriter {
 
   /** Removes {@code file} at relative {@code path}, with everything below it. */
   void remove(String path, Path file) throws IOException {
-    if (FileTree.delete(file)) {
+    if (TreeDeleter.delete(file)) {
       dirs.forget(path);
       directoryAttributes.forget(path);
     }

@@ -7,7 +7,7 @@ import dev.skiff.engine.store.ImageStore;
 import dev.skiff.engine.store.LayerChain;
 import dev.skiff.engine.store.LayerRecord;
 import dev.skiff.engine.store.StoreLock;
-import dev.skiff.engine.store.TreeDeleter;
+import dev.skiff.engine.fs.TreeDeleter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

@@ -9,7 +9,7 @@ import dev.skiff.engine.registry.RegistryClient;
 import dev.skiff.engine.store.ImageStore;
 import dev.skiff.engine.store.LayerRecord;
 import dev.skiff.engine.store.StoreLock;
-import dev.skiff.engine.store.TreeDeleter;
+import dev.skiff.engine.fs.TreeDeleter;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;

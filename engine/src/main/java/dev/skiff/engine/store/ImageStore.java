@@ -1,5 +1,6 @@
 package dev.skiff.engine.store;
 
+import dev.skiff.engine.fs.TreeDeleter;
 import dev.skiff.engine.hash.Digest;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;

@@ -1,4 +1,4 @@
-package dev.skiff.engine.store;
+package dev.skiff.engine.fs;
 
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
@@ -12,14 +12,22 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.util.EnumSet;
 import java.util.Set;
 
-/** Deletes a directory tree whatever the modes inside (images carry 0000 files and read-only dirs). */
+/**
+ * Deletes whatever is at a path (a file, a symlink but never what it points to, or a whole tree) whatever the modes
+ * inside: images carry 0000 files and read-only directories.
+ */
 public final class TreeDeleter {
   private TreeDeleter() {}
 
-  /** Deletes {@code root} and all below it; missing is fine. Never follows symlinks. */
-  public static void delete(Path root) throws IOException {
-    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-      return;
+  /**
+   * Deletes {@code root} and all below it; missing is fine. Never follows symlinks.
+   *
+   * @return whether {@code root} was a directory
+   */
+  public static boolean delete(Path root) throws IOException {
+    if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+      Files.deleteIfExists(root);
+      return false;
     }
     Files.walkFileTree(root, new SimpleFileVisitor<>() {
       @Override
@@ -51,6 +59,7 @@ public final class TreeDeleter {
         return FileVisitResult.CONTINUE;
       }
     });
+    return true;
   }
 
   private static void makeWritable(Path dir) throws IOException {
