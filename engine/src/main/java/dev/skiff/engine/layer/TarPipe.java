@@ -79,6 +79,20 @@ final class TarPipe extends InputStream {
     return n;
   }
 
+  @Override
+  public long skip(long n) throws IOException {
+    long skipped = 0;
+    while (skipped < n) {
+      if ((current == null || position == current.length) && !nextChunk()) {
+        break;
+      }
+      int step = (int) Math.min(n - skipped, current.length - position);
+      position += step;
+      skipped += step;
+    }
+    return skipped;
+  }
+
   /**
    * Reads past the end of the tar to the end of the blob, waits for the producer, and returns the digests.
    *
