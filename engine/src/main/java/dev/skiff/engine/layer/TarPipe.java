@@ -179,22 +179,24 @@ final class TarPipe extends InputStream {
       DigestingInputStream blobBytes = new DigestingInputStream(blob);
       compressed = new BlobInputStream(blobBytes);
       Compression compression = Compression.detect(compressed.peek(Compression.MAGIC_LENGTH));
-      DigestingInputStream tarBytes = new DigestingInputStream(compression.decompress(compressed));
-      while (true) {
-        byte[] buffer = empty.take();
-        int n = tarBytes.readNBytes(buffer, 0, buffer.length);
-        if (cancelled) {
-          return;
+      // Closing releases the decompressor's native memory; the blob itself stays open for its owner.
+      try (DigestingInputStream tarBytes = new DigestingInputStream(compression.decompress(compressed))) {
+        while (true) {
+          byte[] buffer = empty.take();
+          int n = tarBytes.readNBytes(buffer, 0, buffer.length);
+          if (cancelled) {
+            return;
+          }
+          if (n > 0) {
+            filled.put(new Chunk(buffer, n, null));
+          }
+          if (n < buffer.length) {
+            break;
+          }
         }
-        if (n > 0) {
-          filled.put(new Chunk(buffer, n, null));
-        }
-        if (n < buffer.length) {
-          break;
-        }
+        blobBytes.drain(); // past the compressed stream's end, so the digest covers the whole blob
+        digests = new Digests(blobBytes.digest(), blobBytes.count(), tarBytes.digest(), tarBytes.count(), compression);
       }
-      blobBytes.drain(); // past the compressed stream's end, so the digest covers the whole blob
-      digests = new Digests(blobBytes.digest(), blobBytes.count(), tarBytes.digest(), tarBytes.count(), compression);
       last = new Chunk(null, 0, null);
     } catch (InterruptedException e) {
       return; // cancelled

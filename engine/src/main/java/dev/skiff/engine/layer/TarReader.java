@@ -12,15 +12,19 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
- * Reads tar entries (ustar, PAX, GNU long names) and gives each entry's {@code SCHILY.xattr.*} values as raw bytes.
+ * Reads the tar entries (ustar, PAX, GNU long names) that a {@link TarPipe} delivers, with three additions to
+ * Commons Compress:
  *
- * <p>Commons Compress decodes every PAX value as UTF-8, which mangles binary xattrs such as {@code
- * security.capability}. It reads a PAX header's data through this stream's own {@code read} while the current
- * entry is that header, so this class keeps a copy of those bytes and parses the xattrs from them.
+ * <ul>
+ *   <li>each entry's {@code SCHILY.xattr.*} values as raw bytes. Commons Compress decodes every PAX value as UTF-8,
+ *       which mangles binary xattrs such as {@code security.capability}; it reads a PAX header's data through this
+ *       stream's own {@code read} while the current entry is that header, so this class keeps a copy of those bytes.
+ *   <li>failures of the content become {@link LayerException}s naming the entry; the blob's own failures pass.
+ *   <li>the rest of an entry is skipped with one reused buffer instead of a fresh one per entry.
+ * </ul>
  */
 final class TarReader extends TarArchiveInputStream {
   private static final String XATTR_PREFIX = "SCHILY.xattr.";
-
   private static final int RECORD_SIZE = 512;
 
   private final ByteArrayOutputStream paxHeader = new ByteArrayOutputStream();
