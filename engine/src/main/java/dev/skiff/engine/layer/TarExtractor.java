@@ -1,5 +1,8 @@
 package dev.skiff.engine.layer;
 
+import static java.nio.file.StandardOpenOption.CREATE_NEW;
+import static java.nio.file.StandardOpenOption.WRITE;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -10,7 +13,6 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
@@ -109,8 +111,7 @@ final class TarExtractor {
   }
 
   private void regularFile(String path, Path file, TarArchiveEntry entry, TarReader tar) throws IOException {
-    try (FileChannel out =
-        tree.replacing(path, file, () -> FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))) {
+    try (FileChannel out = tree.replacing(path, file, () -> FileChannel.open(file, CREATE_NEW, WRITE))) {
       byte[] bytes = buffer.array();
       int n;
       while ((n = tar.read(bytes, 0, bytes.length)) > 0) {
