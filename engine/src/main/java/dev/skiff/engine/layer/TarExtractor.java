@@ -31,6 +31,7 @@ final class TarExtractor {
   private static final byte[] OPAQUE_VALUE = "y".getBytes(StandardCharsets.US_ASCII);
   private static final int BUFFER_SIZE = 256 * 1024;
 
+  private final Path root;
   private final UnpackOptions options;
   private final String what;
   private final TreeWriter tree;
@@ -39,6 +40,7 @@ final class TarExtractor {
   private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER_SIZE);
 
   TarExtractor(Path emptyDir, UnpackOptions options, String what) {
+    this.root = emptyDir;
     this.options = options;
     this.what = what;
     this.tree = new TreeWriter(emptyDir, options.privileged(), what);
@@ -58,6 +60,16 @@ final class TarExtractor {
             what + ": entry '" + entry.getName() + "' has a name this JVM cannot use as a file name (file names are"
                 + " encoded as " + System.getProperty("sun.jnu.encoding") + "); run Java with a UTF-8 locale,"
                 + " e.g. LANG=C.UTF-8",
+            e);
+      } catch (LayerException e) {
+        throw e;
+      } catch (IOException e) {
+        if (tar.isSourceFailure(e)) {
+          throw e;
+        }
+        throw new IOException(
+            what + ": cannot write entry '" + entry.getName() + "': " + e + " (check the free space and permissions"
+                + " under " + root + ")",
             e);
       }
     }

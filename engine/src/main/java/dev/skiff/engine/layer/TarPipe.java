@@ -118,10 +118,16 @@ final class TarPipe extends InputStream {
    * @param entry the tar entry being read, or null
    */
   IOException readFailure(IOException e, String entry) {
-    if (e instanceof LayerException || (compressed != null && compressed.isSourceFailure(e))) {
+    if (e instanceof LayerException || isSourceFailure(e)) {
       return e;
     }
     return LayerException.corrupt(what, entry, e);
+  }
+
+  /** Whether {@code e} is, or was caused by, a failure to read the blob itself. */
+  boolean isSourceFailure(IOException e) {
+    BlobInputStream source = compressed;
+    return source != null && source.isSourceFailure(e);
   }
 
   /** Stops the producer if it is still running (after a failure), and waits for it. */

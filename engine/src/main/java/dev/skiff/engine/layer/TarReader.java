@@ -3,7 +3,6 @@ package dev.skiff.engine.layer;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -90,6 +89,11 @@ final class TarReader extends TarArchiveInputStream {
       }
     }
     setCurrentEntry(null);
+  }
+
+  /** Whether {@code e} is, or was caused by, a failure to read the blob itself (not the content, not the disk). */
+  boolean isSourceFailure(IOException e) {
+    return pipe.isSourceFailure(e);
   }
 
   /** Reads the rest of the blob, past the end of the tar, and returns its digests. */

@@ -530,6 +530,19 @@ class LayerUnpackerTest {
   }
 
   @Test
+  void namesTheLayerAndTheEntryWhenWritingFails() {
+    String tooLong = "x".repeat(300); // more than a file name may have
+    byte[] tar = new TarBuilder().file(tooLong, "content").tar();
+
+    assertThatThrownBy(() -> unpack(tar, ROOT))
+        .isNotInstanceOf(LayerException.class)
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining(WHAT)
+        .hasMessageContaining("cannot write entry '" + tooLong + "'")
+        .hasMessageContaining("File name too long");
+  }
+
+  @Test
   void unpacksFileContentOfEverySize() throws IOException {
     byte[] big = new byte[3 * 1024 * 1024 + 17];
     new java.util.Random(42).nextBytes(big);
