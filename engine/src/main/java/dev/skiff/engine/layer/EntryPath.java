@@ -77,7 +77,8 @@ final class EntryPath {
     for (int i = 0; i <= name.length(); i++) {
       if (i == name.length() || name.charAt(i) == '/') {
         int length = i - start;
-        if (length == 0 || (name.charAt(start) == '.' && (length == 1 || (length == 2 && name.charAt(start + 1) == '.')))) {
+        boolean dotSegment = (length == 1 && name.charAt(start) == '.') || (length == 2 && name.startsWith("..", start));
+        if (length == 0 || dotSegment) {
           return false;
         }
         start = i + 1;

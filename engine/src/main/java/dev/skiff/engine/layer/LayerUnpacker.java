@@ -16,7 +16,8 @@ import java.util.Objects;
  * Docker does, so a leading {@code /} or {@code ./} is harmless. Ownership and devices need {@link
  * UnpackOptions#privileged()}.
  *
- * <p>Not thread-safe for one call; separate calls may run concurrently into different directories.
+ * <p>Each call reads the blob and decompresses it on a thread of its own while the calling thread writes the
+ * files, so one layer keeps two cores busy. Calls may run concurrently, each into its own directory.
  */
 public final class LayerUnpacker {
   private final UnpackOptions options;
@@ -26,8 +27,9 @@ public final class LayerUnpacker {
   }
 
   /**
-   * Reads {@code blob} to its very end and extracts it into {@code emptyDir}. The blob is not closed. If this
-   * throws, {@code emptyDir} holds a partial layer and should be deleted.
+   * Reads {@code blob} to its very end and extracts it into {@code emptyDir}. The blob is not closed, and is no
+   * longer read once this returns or throws. If this throws, {@code emptyDir} holds a partial layer and should be
+   * deleted.
    *
    * @param emptyDir an existing, empty directory
    * @param what names the image and layer in messages, e.g. {@code "layer sha256:ab12.. of

@@ -1,5 +1,8 @@
 package dev.skiff.engine.layer;
 
+import static java.nio.file.StandardOpenOption.CREATE_NEW;
+import static java.nio.file.StandardOpenOption.WRITE;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -10,7 +13,6 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
@@ -29,6 +31,7 @@ final class TarExtractor {
   private static final byte[] OPAQUE_VALUE = "y".getBytes(StandardCharsets.US_ASCII);
   private static final int BUFFER_SIZE = 256 * 1024;
 
+  private final Path root;
   private final UnpackOptions options;
   private final String what;
   private final TreeWriter tree;
@@ -37,6 +40,7 @@ final class TarExtractor {
   private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER_SIZE);
 
   TarExtractor(Path emptyDir, UnpackOptions options, String what) {
+    this.root = emptyDir;
     this.options = options;
     this.what = what;
     this.tree = new TreeWriter(emptyDir, options.privileged(), what);
@@ -56,6 +60,16 @@ final class TarExtractor {
             what + ": entry '" + entry.getName() + "' has a name this JVM cannot use as a file name (file names are"
                 + " encoded as " + System.getProperty("sun.jnu.encoding") + "); run Java with a UTF-8 locale,"
                 + " e.g. LANG=C.UTF-8",
+            e);
+      } catch (LayerException e) {
+        throw e;
+      } catch (IOException e) {
+        if (tar.isSourceFailure(e)) {
+          throw e;
+        }
+        throw new IOException(
+            what + ": cannot write entry '" + entry.getName() + "': " + e + " (check the free space and permissions"
+                + " under " + root + ")",
             e);
       }
     }
@@ -109,8 +123,7 @@ final class TarExtractor {
   }
 
   private void regularFile(String path, Path file, TarArchiveEntry entry, TarReader tar) throws IOException {
-    try (FileChannel out =
-        tree.replacing(path, file, () -> FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))) {
+    try (FileChannel out = tree.replacing(path, file, () -> FileChannel.open(file, CREATE_NEW, WRITE))) {
       byte[] bytes = buffer.array();
       int n;
       while ((n = tar.read(bytes, 0, bytes.length)) > 0) {

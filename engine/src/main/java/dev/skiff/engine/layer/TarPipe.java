@@ -79,6 +79,20 @@ final class TarPipe extends InputStream {
     return n;
   }
 
+  @Override
+  public long skip(long n) throws IOException {
+    long skipped = 0;
+    while (skipped < n) {
+      if ((current == null || position == current.length) && !nextChunk()) {
+        break;
+      }
+      int step = (int) Math.min(n - skipped, current.length - position);
+      position += step;
+      skipped += step;
+    }
+    return skipped;
+  }
+
   /**
    * Reads past the end of the tar to the end of the blob, waits for the producer, and returns the digests.
    *
@@ -104,10 +118,16 @@ final class TarPipe extends InputStream {
    * @param entry the tar entry being read, or null
    */
   IOException readFailure(IOException e, String entry) {
-    if (e instanceof LayerException || (compressed != null && compressed.isSourceFailure(e))) {
+    if (e instanceof LayerException || isSourceFailure(e)) {
       return e;
     }
     return LayerException.corrupt(what, entry, e);
+  }
+
+  /** Whether {@code e} is, or was caused by, a failure to read the blob itself. */
+  boolean isSourceFailure(IOException e) {
+    BlobInputStream source = compressed;
+    return source != null && source.isSourceFailure(e);
   }
 
   /** Stops the producer if it is still running (after a failure), and waits for it. */
@@ -165,22 +185,24 @@ final class TarPipe extends InputStream {
       DigestingInputStream blobBytes = new DigestingInputStream(blob);
       compressed = new BlobInputStream(blobBytes);
       Compression compression = Compression.detect(compressed.peek(Compression.MAGIC_LENGTH));
-      DigestingInputStream tarBytes = new DigestingInputStream(compression.decompress(compressed));
-      while (true) {
-        byte[] buffer = empty.take();
-        int n = tarBytes.readNBytes(buffer, 0, buffer.length);
-        if (cancelled) {
-          return;
+      // Closing releases the decompressor's native memory; the blob itself stays open for its owner.
+      try (DigestingInputStream tarBytes = new DigestingInputStream(compression.decompress(compressed))) {
+        while (true) {
+          byte[] buffer = empty.take();
+          int n = tarBytes.readNBytes(buffer, 0, buffer.length);
+          if (cancelled) {
+            return;
+          }
+          if (n > 0) {
+            filled.put(new Chunk(buffer, n, null));
+          }
+          if (n < buffer.length) {
+            break;
+          }
         }
-        if (n > 0) {
-          filled.put(new Chunk(buffer, n, null));
-        }
-        if (n < buffer.length) {
-          break;
-        }
+        blobBytes.drain(); // past the compressed stream's end, so the digest covers the whole blob
+        digests = new Digests(blobBytes.digest(), blobBytes.count(), tarBytes.digest(), tarBytes.count(), compression);
       }
-      blobBytes.drain(); // past the compressed stream's end, so the digest covers the whole blob
-      digests = new Digests(blobBytes.digest(), blobBytes.count(), tarBytes.digest(), tarBytes.count(), compression);
       last = new Chunk(null, 0, null);
     } catch (InterruptedException e) {
       return; // cancelled

@@ -19,6 +19,7 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.junit.jupiter.api.BeforeEach;
@@ -323,6 +324,7 @@ class LayerUnpackerTest {
     assertThat(layer.resolve("etc/kept")).as("this layer's own file outlives its whiteout").hasContent("mine");
     assertThat(layer.resolve("etc/.wh.removed")).doesNotExist();
     assertThat(layer.resolve("var/cache/.wh..wh..opq")).doesNotExist();
+    assertThat(layer.resolve("replaced")).hasContent("a later entry wins over the whiteout");
   }
 
   @Test
@@ -344,6 +346,8 @@ class LayerUnpackerTest {
         .dir("var/cache", 0755)
         .file("var/cache/.wh..wh..opq", "")
         .file("var/cache/fresh", "new")
+        .file(".wh.replaced", "")
+        .file("replaced", "a later entry wins over the whiteout")
         .tar();
   }
 
@@ -422,11 +426,28 @@ class LayerUnpackerTest {
   }
 
   @Test
-  void refusesATruncatedGzipWithAClearMessage() {
-    byte[] blob = TarBuilder.gzip(new TarBuilder().file("big", "x".repeat(100_000) + "y".repeat(100_000)).tar());
-    byte[] truncated = Arrays.copyOf(blob, blob.length / 2);
+  void refusesATruncatedGzipOrZstdWithAClearMessage() throws IOException {
+    byte[] random = new byte[300_000];
+    new java.util.Random(1).nextBytes(random);
+    byte[] tar = new TarBuilder().add("big", TarConstants.LF_NORMAL, e -> {}, random).tar();
+    for (byte[] blob : List.of(TarBuilder.gzip(tar), TarBuilder.zstd(tar))) {
+      byte[] truncated = Arrays.copyOf(blob, blob.length / 2);
+      Path dir = Files.createTempDirectory(tmp, "truncated");
 
-    assertThatThrownBy(() -> unpack(truncated, ROOT))
+      assertThatThrownBy(() -> new LayerUnpacker(ROOT).unpack(new ByteArrayInputStream(truncated), dir, WHAT))
+          .isInstanceOf(LayerException.class)
+          .hasMessageContaining(WHAT)
+          .hasMessageContaining("corrupt or truncated")
+          .hasMessageContaining("Pull it again");
+    }
+  }
+
+  @Test
+  void refusesAGzipWithAWrongChecksumAfterTheTar() {
+    byte[] blob = TarBuilder.gzip(new TarBuilder().file("data", "content").tar());
+    blob[blob.length - 8] ^= 1; // the CRC-32 in the gzip trailer
+
+    assertThatThrownBy(() -> unpack(blob, ROOT))
         .isInstanceOf(LayerException.class)
         .hasMessageContaining(WHAT)
         .hasMessageContaining("corrupt or truncated")
@@ -506,6 +527,19 @@ class LayerUnpackerTest {
       count += Math.max(n, 0);
       return n;
     }
+  }
+
+  @Test
+  void namesTheLayerAndTheEntryWhenWritingFails() {
+    String tooLong = "x".repeat(300); // more than a file name may have
+    byte[] tar = new TarBuilder().file(tooLong, "content").tar();
+
+    assertThatThrownBy(() -> unpack(tar, ROOT))
+        .isNotInstanceOf(LayerException.class)
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining(WHAT)
+        .hasMessageContaining("cannot write entry '" + tooLong + "'")
+        .hasMessageContaining("File name too long");
   }
 
   @Test
