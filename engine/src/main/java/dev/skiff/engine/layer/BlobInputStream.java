@@ -62,17 +62,14 @@ final class BlobInputStream extends BufferedInputStream {
     }
   }
 
-  /**
-   * What to throw for a failure while decompressing or parsing: the failure itself if reading the blob failed (the
-   * network, say: worth retrying), else a {@link LayerException} saying the content is corrupt.
-   */
-  IOException readFailure(IOException e, String what, String entry) {
+  /** Whether {@code e} is, or was caused by, a failure to read the blob itself rather than bad content. */
+  boolean isSourceFailure(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t == sourceFailure || t instanceof LayerException) {
-        return e;
+      if (t == sourceFailure) {
+        return true;
       }
     }
-    return LayerException.corrupt(what, entry, e);
+    return false;
   }
 
   /** Leaves the blob open: the caller owns it. */

@@ -1,7 +1,5 @@
 package dev.skiff.engine.layer;
 
-import dev.skiff.engine.hash.DigestingInputStream;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -21,8 +19,6 @@ import java.util.Objects;
  * <p>Not thread-safe for one call; separate calls may run concurrently into different directories.
  */
 public final class LayerUnpacker {
-  private static final int TAR_BUFFER_SIZE = 64 * 1024;
-
   private final UnpackOptions options;
 
   public LayerUnpacker(UnpackOptions options) {
@@ -40,26 +36,11 @@ public final class LayerUnpacker {
    * @throws IOException if reading the blob or writing the files fails
    */
   public UnpackedLayer unpack(InputStream blob, Path emptyDir, String what) throws IOException {
-    DigestingInputStream blobBytes = new DigestingInputStream(blob);
-    BlobInputStream compressed = new BlobInputStream(blobBytes);
-    Compression compression = Compression.detect(compressed.peek(Compression.MAGIC_LENGTH));
-    DigestingInputStream tarBytes;
-    List<CrossLayerLink> crossLayerLinks;
-    try {
-      tarBytes = new DigestingInputStream(compression.decompress(compressed));
-    } catch (IOException e) {
-      throw compressed.readFailure(e, what, null);
+    try (TarReader tar = new TarReader(TarPipe.start(blob, what))) {
+      List<CrossLayerLink> crossLayerLinks = new TarExtractor(emptyDir, options, what).extractAll(tar);
+      TarPipe.Digests digests = tar.finish();
+      return new UnpackedLayer(digests.blobDigest(), digests.blobSize(), digests.diffId(), digests.size(),
+          digests.compression(), crossLayerLinks);
     }
-    try (TarReader tar = new TarReader(new BufferedInputStream(tarBytes, TAR_BUFFER_SIZE), compressed, what)) {
-      crossLayerLinks = new TarExtractor(emptyDir, options, what).extractAll(tar);
-      try {
-        tarBytes.drain(); // past the end-of-archive blocks, so the diffID covers all
-      } catch (IOException e) {
-        throw compressed.readFailure(e, what, null);
-      }
-      blobBytes.drain(); // past the compressed stream's end, so the digest covers the whole blob
-    }
-    return new UnpackedLayer(
-        blobBytes.digest(), blobBytes.count(), tarBytes.digest(), tarBytes.count(), compression, crossLayerLinks);
   }
 }

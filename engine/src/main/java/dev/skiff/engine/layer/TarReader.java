@@ -21,18 +21,13 @@ final class TarReader extends TarArchiveInputStream {
   private static final String XATTR_PREFIX = "SCHILY.xattr.";
 
   private final ByteArrayOutputStream paxHeader = new ByteArrayOutputStream();
-  private final BlobInputStream blob;
-  private final String what;
+  private final TarPipe pipe;
   private int depth;
 
-  /**
-   * Reads {@code tar}, which was decompressed from {@code blob}; failures that are not the blob's own become
-   * {@link LayerException}s naming {@code what}.
-   */
-  TarReader(InputStream tar, BlobInputStream blob, String what) {
-    super(tar, StandardCharsets.UTF_8.name());
-    this.blob = blob;
-    this.what = what;
+  /** Reads the tar that {@code pipe} delivers; failures that are not the blob's own become LayerExceptions. */
+  TarReader(TarPipe pipe) {
+    super(pipe, StandardCharsets.UTF_8.name());
+    this.pipe = pipe;
   }
 
   @Override
@@ -45,7 +40,7 @@ final class TarReader extends TarArchiveInputStream {
     try {
       return super.getNextEntry();
     } catch (IOException e) {
-      throw blob.readFailure(e, what, null);
+      throw pipe.readFailure(e, null);
     } finally {
       depth--;
     }
@@ -58,12 +53,17 @@ final class TarReader extends TarArchiveInputStream {
     try {
       n = super.read(buf, off, len);
     } catch (IOException e) {
-      throw blob.readFailure(e, what, current == null ? null : current.getName());
+      throw pipe.readFailure(e, current == null ? null : current.getName());
     }
     if (n > 0 && current != null && current.isPaxHeader()) {
       paxHeader.write(buf, off, n);
     }
     return n;
+  }
+
+  /** Reads the rest of the blob, past the end of the tar, and returns its digests. */
+  TarPipe.Digests finish() throws IOException {
+    return pipe.finish();
   }
 
   /** The xattrs of the entry last returned by {@link #getNextEntry()}, by name, values exactly as archived. */

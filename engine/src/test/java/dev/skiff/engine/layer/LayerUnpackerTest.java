@@ -9,6 +9,7 @@ import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -394,29 +395,24 @@ class LayerUnpackerTest {
   }
 
   @Test
-  void readsEveryMemberOfAMultiMemberGzipEvenFromASlowStream() throws IOException {
+  void readsEveryMemberOfAMultiMemberGzipEvenWhenTheNextMemberIsNotYetAvailable() throws IOException {
     byte[] tar = new TarBuilder().file("first", "1").file("second", "2").file("third", "3").tar();
-    int half = 1536; // within the second entry
-    byte[] first = TarBuilder.gzip(Arrays.copyOfRange(tar, 0, half));
-    byte[] second = TarBuilder.gzip(Arrays.copyOfRange(tar, half, tar.length));
+    int split = 1536; // within the second entry
+    byte[] first = TarBuilder.gzip(Arrays.copyOfRange(tar, 0, split));
+    byte[] second = TarBuilder.gzip(Arrays.copyOfRange(tar, split, tar.length));
     byte[] blob = ByteBuffer.allocate(first.length + second.length).put(first).put(second).array();
 
-    UnpackedLayer result = new LayerUnpacker(ROOT).unpack(new TrickleInputStream(blob), layer, WHAT);
+    UnpackedLayer result = new LayerUnpacker(ROOT).unpack(new NetworkLikeInputStream(first, second), layer, WHAT);
 
     assertThat(layer.resolve("third")).hasContent("3");
     assertThat(result.diffId()).isEqualTo(Digest.sha256Of(tar));
     assertThat(result.blobDigest()).isEqualTo(Digest.sha256Of(blob));
   }
 
-  /** A network-like stream: small reads, and nothing ever "available" without blocking. */
-  static final class TrickleInputStream extends FilterInputStream {
-    TrickleInputStream(byte[] data) {
-      super(new ByteArrayInputStream(data));
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      return super.read(b, off, Math.min(len, 7));
+  /** Delivers its parts in separate reads, like packets, and never has anything available without blocking. */
+  static final class NetworkLikeInputStream extends SequenceInputStream {
+    NetworkLikeInputStream(byte[] first, byte[] second) {
+      super(new ByteArrayInputStream(first), new ByteArrayInputStream(second));
     }
 
     @Override
@@ -477,6 +473,39 @@ class LayerUnpackerTest {
 
     assertThatThrownBy(() -> new LayerUnpacker(ROOT).unpack(failing, layer, WHAT))
         .isSameAs(networkDown);
+  }
+
+  @Test
+  void stopsReadingTheBlobWhenItRefusesAnEntry() throws IOException {
+    byte[] noise = new byte[8 * 1024 * 1024];
+    new java.util.Random(7).nextBytes(noise);
+    byte[] tar = new TarBuilder()
+        .file("../escape", "x")
+        .add("noise", TarConstants.LF_NORMAL, e -> {}, noise)
+        .tar();
+    CountingInputStream blob = new CountingInputStream(tar);
+
+    assertThatThrownBy(() -> new LayerUnpacker(ROOT).unpack(blob, layer, WHAT)).isInstanceOf(LayerException.class);
+
+    assertThat(Thread.getAllStackTraces().keySet())
+        .as("unpacking threads left running")
+        .noneMatch(t -> t.getName().startsWith("skiff-unpack"));
+    assertThat(blob.count).isLessThan(tar.length / 2);
+  }
+
+  static final class CountingInputStream extends FilterInputStream {
+    volatile long count;
+
+    CountingInputStream(byte[] data) {
+      super(new ByteArrayInputStream(data));
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      count += Math.max(n, 0);
+      return n;
+    }
   }
 
   @Test

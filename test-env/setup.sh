@@ -1,0 +1,197 @@
+#!/usr/bin/env bash
+# Prepares Skiff's test environment: Debian packages, test images (cached), two local registries.
+# Idempotent; a second run with everything built takes seconds. See test-env/README.md.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(dirname "$HERE")"
+CACHE="${SKIFF_TESTENV_CACHE:-/var/cache/skiff-testenv}"
+OUT="$ROOT/.test-env"
+PLAIN_ADDR=127.0.0.1:55000
+AUTH_ADDR=127.0.0.1:55001
+AUTH_USER=skiff
+AUTH_PASSWORD=skiff-secret
+PACKAGES=(mmdebstrap docker-registry busybox-static apache2-utils zstd python3 curl uidmap)
+# One fixed epoch: every timestamp in every image derives from it, so rebuilds give identical blobs.
+export SOURCE_DATE_EPOCH=1704067200
+PYTHON=/usr/bin/python3
+
+log() { printf 'test-env: %s\n' "$*"; }
+die() { printf 'test-env: ERROR: %s\n' "$*" >&2; exit 1; }
+
+install_packages() {
+  local missing=() p
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed$' || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "installing ${missing[*]}"
+  # Third-party sources on some machines are unreachable; apt still refreshes the Debian ones.
+  apt-get update -qq >/dev/null 2>&1 || log "apt-get update reported errors (continuing)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
+    || die "apt-get install ${missing[*]} failed; run it by hand to see why"
+}
+
+install_packages
+
+mkdir -p "$CACHE" "$OUT"
+# Serialise concurrent runs; fd 9 is closed for the registries so they never hold the lock.
+exec 9>"$CACHE/lock"
+flock 9
+
+# ------------------------------------------------------------------------------------------ root filesystems
+# Each tar is rebuilt only when its recipe (the mmdebstrap arguments) changes; <name>.recipe records it.
+ROOTFS="$CACHE/rootfs"
+DEBS="$CACHE/debs"   # downloaded .debs, shared by all mmdebstrap runs so each package is fetched once
+
+# mmdebstrap's scratch dir; a run killed midway leaves mounts (proc, sys, dev/pts) in it, undone here.
+SCRATCH="$CACHE/mmdebstrap-tmp"
+clean_scratch() {
+  local mnt
+  if [ -d "$SCRATCH" ]; then
+    awk -v d="$SCRATCH/" 'index($2, d) == 1 { print $2 }' /proc/mounts | sort -r | while read -r mnt; do
+      umount -l "$mnt"
+    done
+    grep -q " $SCRATCH/" /proc/mounts && die "could not unmount leftovers under $SCRATCH"
+    rm -rf "$SCRATCH"
+  fi
+  mkdir -p "$SCRATCH"
+}
+
+build_rootfs() {  # build_rootfs NAME [mmdebstrap options...]: $ROOTFS/NAME.tar, unless already built
+  local name="$1"; shift
+  local recipe sources=/etc/apt/sources.list.d/debian.sources
+  [ -f "$sources" ] || sources=""   # without it mmdebstrap uses deb.debian.org with updates and security
+  recipe="$(printf '%s\n' "mmdebstrap $(dpkg-query -W -f='${Version}' mmdebstrap)" "$@" "$sources" \
+    ${sources:+"$(cat "$sources")"})"
+  if [ -f "$ROOTFS/$name.tar" ] && [ "$(cat "$ROOTFS/$name.recipe" 2>/dev/null)" = "$recipe" ]; then
+    return 0
+  fi
+  log "building rootfs $name with mmdebstrap (about a minute)"
+  mkdir -p "$ROOTFS" "$DEBS"
+  rm -f "$ROOTFS/$name.recipe"
+  clean_scratch
+  if ! TMPDIR="$SCRATCH" mmdebstrap --variant=minbase --mode=root --format=tar --skip=essential/unlink \
+      --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr \
+      --setup-hook='mkdir -p "$1"/var/cache/apt/archives/' \
+      --setup-hook="sync-in $DEBS /var/cache/apt/archives/" \
+      --customize-hook="sync-out /var/cache/apt/archives $DEBS" \
+      --customize-hook='rm -f "$1"/etc/resolv.conf "$1"/etc/hostname' \
+      "$@" bookworm "$ROOTFS/$name.tar.tmp" $sources >"$ROOTFS/$name.log" 2>&1; then
+    tail -n 20 "$ROOTFS/$name.log" >&2
+    die "mmdebstrap for rootfs $name failed; full log: $ROOTFS/$name.log"
+  fi
+  mv "$ROOTFS/$name.tar.tmp" "$ROOTFS/$name.tar"
+  printf '%s' "$recipe" >"$ROOTFS/$name.recipe"
+}
+
+build_rootfs base
+build_rootfs redis --include=redis-server \
+  --customize-hook='mkdir -p "$1"/data && chroot "$1" chown redis:redis /data'
+# Like the official image: no cluster from the package, listen on all addresses by default.
+# (/run is emptied by mmdebstrap; the entrypoints create /run/postgresql and /run/mysqld.)
+build_rootfs postgres --include=postgresql-15 \
+  --customize-hook='rm -rf "$1"/var/lib/postgresql/15 "$1"/etc/postgresql/15' \
+  --customize-hook='sed -ri "s!^#?(listen_addresses)\s*=\s*\S+.*!\1 = '"'*'"'!" "$1"/usr/share/postgresql/15/postgresql.conf.sample' \
+  --customize-hook='mkdir -p "$1"/docker-entrypoint-initdb.d "$1"/var/lib/postgresql/data' \
+  --customize-hook='chroot "$1" chown -R postgres:postgres /var/lib/postgresql && chmod 1777 "$1"/var/lib/postgresql/data'
+# Like the official image: no database from the package, listen on all addresses, no name resolution
+# (so a TCP login from 127.0.0.1 matches user@'%', not user@localhost).
+build_rootfs mariadb --include=mariadb-server \
+  --customize-hook='sed -ri "s/^(bind-address|skip-networking)/#&/" "$1"/etc/mysql/mariadb.conf.d/50-server.cnf' \
+  --customize-hook='printf "[mariadb]\nhost-cache-size=0\nskip-name-resolve\n" >"$1"/etc/mysql/mariadb.conf.d/05-skipcache.cnf' \
+  --customize-hook='rm -rf "$1"/var/lib/mysql && mkdir -p "$1"/var/lib/mysql "$1"/docker-entrypoint-initdb.d' \
+  --customize-hook='chroot "$1" chown mysql:mysql /var/lib/mysql'
+build_rootfs node18 --include=nodejs
+
+# ------------------------------------------------------------------------------------------ images
+STORE="$CACHE/store"
+"$PYTHON" "$HERE/imagetool.py" build --spec "$HERE/images.json" --store "$STORE" --rootfs "$ROOTFS" \
+  --out "$CACHE/refs.json" || die "building the test images failed (see above)"
+
+# ------------------------------------------------------------------------------------------ registries
+PLAIN_DIR="$CACHE/registry"
+
+answers() {  # answers ADDR: the registry's /v2/ endpoint gives any HTTP status
+  local code
+  code="$(curl -s -o /dev/null -m 2 -w '%{http_code}' "http://$1/v2/" || true)"
+  [ "$code" = 200 ] || [ "$code" = 401 ]
+}
+
+port_taken() {  # port_taken ADDR
+  (exec 3<>"/dev/tcp/${1%:*}/${1#*:}") 2>/dev/null
+}
+
+write_configs() {
+  mkdir -p "$PLAIN_DIR"
+  if ! htpasswd -vb "$CACHE/htpasswd" "$AUTH_USER" "$AUTH_PASSWORD" >/dev/null 2>&1; then
+    htpasswd -Bbn "$AUTH_USER" "$AUTH_PASSWORD" >"$CACHE/htpasswd"
+  fi
+  cat >"$CACHE/registry-plain.yml" <<YAML
+version: 0.1
+log: {level: warn, accesslog: {disabled: true}}
+storage:
+  filesystem: {rootdirectory: $PLAIN_DIR}
+  delete: {enabled: true}
+http: {addr: $PLAIN_ADDR, secret: skiff-testenv-plain}
+YAML
+  # Same storage, read-only: the auth registry serves exactly what was pushed to the plain one.
+  cat >"$CACHE/registry-auth.yml" <<YAML
+version: 0.1
+log: {level: warn, accesslog: {disabled: true}}
+storage:
+  filesystem: {rootdirectory: $PLAIN_DIR}
+  maintenance: {readonly: {enabled: true}, uploadpurging: {enabled: false}}
+http: {addr: $AUTH_ADDR, secret: skiff-testenv-auth}
+auth:
+  htpasswd: {realm: skiff-testenv, path: $CACHE/htpasswd}
+YAML
+}
+
+start_registry() {  # start_registry NAME ADDR
+  local name="$1" addr="$2" pidfile="$CACHE/registry-$1.pid" pid=""
+  [ -f "$pidfile" ] && pid="$(cat "$pidfile")"
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null \
+      && grep -q "registry-$name.yml" "/proc/$pid/cmdline" 2>/dev/null; then
+    answers "$addr" && { log "registry $name on $addr already running (pid $pid)"; return 0; }
+    kill "$pid" 2>/dev/null || true   # ours, but not answering: start it afresh
+    sleep 1
+  fi
+  if port_taken "$addr"; then
+    die "$addr is already in use by a process this script did not start (no live pid in $pidfile);" \
+      "stop it (ss -ltnp 'sport = :${addr#*:}' shows it) or free the port, then rerun"
+  fi
+  setsid docker-registry serve "$CACHE/registry-$name.yml" >"$CACHE/registry-$name.log" 2>&1 9>&- </dev/null &
+  echo $! >"$pidfile"
+  log "started registry $name on $addr (pid $!)"
+}
+
+wait_for() {  # wait_for NAME ADDR
+  local i
+  for i in $(seq 100); do
+    answers "$2" && return 0
+    kill -0 "$(cat "$CACHE/registry-$1.pid")" 2>/dev/null || break
+    sleep 0.1
+  done
+  tail -n 5 "$CACHE/registry-$1.log" >&2
+  die "registry $1 did not answer on $2; log: $CACHE/registry-$1.log"
+}
+
+write_configs
+start_registry plain "$PLAIN_ADDR"
+start_registry auth "$AUTH_ADDR"
+wait_for plain "$PLAIN_ADDR"
+wait_for auth "$AUTH_ADDR"
+
+# ------------------------------------------------------------------------------------------ push + properties
+"$PYTHON" "$HERE/imagetool.py" push --store "$STORE" --refs "$CACHE/refs.json" --registry "$PLAIN_ADDR" \
+  --list "$OUT/images.txt" || die "pushing the test images to $PLAIN_ADDR failed (see above)"
+
+cat >"$OUT/test-env.properties" <<PROPS
+registry=$PLAIN_ADDR
+auth.registry=$AUTH_ADDR
+auth.username=$AUTH_USER
+auth.password=$AUTH_PASSWORD
+cache=$CACHE
+PROPS
+log "ready: $OUT/test-env.properties"
