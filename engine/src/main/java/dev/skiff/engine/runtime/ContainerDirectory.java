@@ -166,7 +166,8 @@ final class ContainerDirectory {
     List<String> targets = new ArrayList<>();
     for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8)) {
       String[] f = line.split(" ");
-      String mountPoint = f.length > 4 ? unescape(f[4]) : "";
+      // mountinfo writes space, tab, newline and backslash as octal escapes
+      String mountPoint = f.length > 4 ? EscapedText.decode(f[4], '\\', 3, 8) : "";
       if (mountPoint.startsWith(prefix)) {
         targets.add(mountPoint);
       }
@@ -178,19 +179,5 @@ final class ContainerDirectory {
         LOG.warn("Cannot unmount {}, left by a dead container: {}", target, error);
       }
     }
-  }
-
-  /** mountinfo writes space, tab, newline and backslash as octal escapes. */
-  private static String unescape(String s) {
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < s.length(); i++) {
-      if (s.charAt(i) == '\\' && i + 3 < s.length()) {
-        sb.append((char) Integer.parseInt(s.substring(i + 1, i + 4), 8));
-        i += 3;
-      } else {
-        sb.append(s.charAt(i));
-      }
-    }
-    return sb.toString();
   }
 }

@@ -83,8 +83,8 @@ public final class ContainerRuntime implements AutoCloseable {
       }
     }
     try {
-      ProcessSettings process = ProcessSettings.resolve(spec, config, ImageUsers.read(layersTopFirst), id.substring(0,
-          12));
+      ImageUsers users = ImageUsers.read(layersTopFirst);
+      ProcessSettings process = ProcessSettings.resolve(spec, config, users, id.substring(0, 12));
       LauncherSpec launch = new LauncherSpec()
           .put("rootfs", dir.rootfs().toString())
           .overlay(store.root(), layersTopFirst, dir.upper(), dir.work())
@@ -110,7 +110,8 @@ public final class ContainerRuntime implements AutoCloseable {
         }
       }
       int stopSignal = config.stopSignal().map(Signals::parse).orElse(Signals.SIGTERM);
-      Container c = new Container(id, spec.name().orElse(id.substring(0, 12)), spec.image(), stopSignal, dir, launch, this);
+      String name = spec.name().orElse(id.substring(0, 12));
+      Container c = new Container(id, name, spec.image(), stopSignal, dir, launch, this);
       live.add(c);
       return c;
     } catch (IOException | RuntimeException e) {

@@ -33,6 +33,7 @@ final class LauncherSession implements AutoCloseable {
   private final SocketChannel control;
   private final long pid;
   private final CompletableFuture<Integer> exitCode = new CompletableFuture<>();
+  private volatile boolean closed;
 
   private LauncherSession(String container, Process process, SocketChannel control, long pid) {
     this.container = container;
@@ -116,20 +117,7 @@ final class LauncherSession implements AutoCloseable {
       return new ContainerStartException(container, "?", "-", 0, line);
     }
     int errno = f[3].matches("\\d+") ? Integer.parseInt(f[3]) : 0;
-    return new ContainerStartException(container, f[1], unescape(f[2]), errno, f[4]);
-  }
-
-  private static String unescape(String s) {
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < s.length(); i++) {
-      if (s.charAt(i) == '%' && i + 2 < s.length()) {
-        sb.append((char) Integer.parseInt(s.substring(i + 1, i + 3), 16));
-        i += 2;
-      } else {
-        sb.append(s.charAt(i));
-      }
-    }
-    return sb.toString();
+    return new ContainerStartException(container, f[1], EscapedText.decode(f[2], '%', 2, 16), errno, f[4]);
   }
 
   private static ContainerException launcherDied(String container, Process process, ContainerLogs logs) {
@@ -167,7 +155,9 @@ final class LauncherSession implements AutoCloseable {
     } catch (IOException e) {
       LOG.debug("Container {}: control socket closed: {}", container, e.toString());
     }
-    if (!exitCode.isDone()) {
+    if (!exitCode.isDone() && closed) {
+      exitCode.complete(128 + Signals.SIGKILL); // closing the socket made the launcher SIGKILL it
+    } else if (!exitCode.isDone()) {
       Integer status = awaitExit(process);
       LOG.error("The launcher of container {} ended (status {}) without reporting the container's exit", container,
           status);
@@ -200,6 +190,7 @@ final class LauncherSession implements AutoCloseable {
   /** Closes the control socket, which kills the container if it still runs, and waits for the launcher. */
   @Override
   public void close() {
+    closed = true;
     closeQuietly(control);
     if (awaitExit(process) == null) {
       LOG.warn("The launcher of container {} did not exit within 5 s of closing its socket; killing it", container);

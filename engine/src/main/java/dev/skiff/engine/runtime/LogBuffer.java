@@ -13,7 +13,8 @@ import java.util.function.Consumer;
  * complete. Fed by one pump thread; read by any.
  */
 final class LogBuffer {
-  private final byte[] ring;
+  private final int capacity;
+  private byte[] ring = new byte[4096]; // grows up to capacity: most containers print little
   private int start;
   private int size;
   private final ByteArrayOutputStream partialLine = new ByteArrayOutputStream();
@@ -21,7 +22,7 @@ final class LogBuffer {
   private boolean ended;
 
   LogBuffer(int capacity) {
-    this.ring = new byte[capacity];
+    this.capacity = capacity;
   }
 
   /** Copies {@code in} into the buffer until EOF, in the calling thread. */
@@ -41,6 +42,12 @@ final class LogBuffer {
 
   synchronized void append(byte[] data, int length) {
     for (int i = 0; i < length; i++) {
+      if (size == ring.length && ring.length < capacity) {
+        byte[] grown = new byte[Math.min(capacity, ring.length * 2)];
+        copyInOrder(grown);
+        ring = grown;
+        start = 0;
+      }
       ring[(start + size) % ring.length] = data[i];
       if (size < ring.length) {
         size++;
@@ -50,7 +57,7 @@ final class LogBuffer {
       if (data[i] != '\n') {
         partialLine.write(data[i]);
       }
-      if (data[i] == '\n' || partialLine.size() == ring.length) { // an endless line is cut, not hoarded
+      if (data[i] == '\n' || partialLine.size() == capacity) { // an endless line is cut, not hoarded
         deliver(partialLine.toString(StandardCharsets.UTF_8));
         partialLine.reset();
       }
@@ -75,10 +82,14 @@ final class LogBuffer {
   /** The buffered text, oldest first. */
   synchronized String text() {
     byte[] copy = new byte[size];
-    int first = Math.min(size, ring.length - start);
-    System.arraycopy(ring, start, copy, 0, first);
-    System.arraycopy(ring, 0, copy, first, size - first);
+    copyInOrder(copy);
     return new String(copy, StandardCharsets.UTF_8);
+  }
+
+  private void copyInOrder(byte[] target) {
+    int first = Math.min(size, ring.length - start);
+    System.arraycopy(ring, start, target, 0, first);
+    System.arraycopy(ring, 0, target, first, size - first);
   }
 
   /** Replays the buffered complete lines to {@code follower}, then hands it every new line. */

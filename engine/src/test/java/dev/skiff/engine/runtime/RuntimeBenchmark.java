@@ -32,8 +32,9 @@ public final class RuntimeBenchmark {
         container[i] = container(engine, spec);
         floor[i] = processFloor();
       }
-      System.out.printf("phases create/start/wait/remove avg ms: %.2f %.2f %.2f %.2f%n", PHASES[0] / 1e6 / (runs + 20),
-          PHASES[1] / 1e6 / (runs + 20), PHASES[2] / 1e6 / (runs + 20), PHASES[3] / 1e6 / (runs + 20));
+      double all = (runs + 20) * 1e6;
+      System.out.printf("mean per phase, ms: create %.2f  start %.2f  wait %.2f  remove %.2f%n", PHASES[0] / all,
+          PHASES[1] / all, PHASES[2] / all, PHASES[3] / all);
       System.out.printf("busybox true: create+start+exit+remove  median %.2f ms  (min %.2f, max %.2f, n=%d)%n",
           median(container), min(container), max(container), runs);
       System.out.printf("ProcessBuilder(\"true\") floor            median %.2f ms  (min %.2f, max %.2f, n=%d)%n",
@@ -41,22 +42,26 @@ public final class RuntimeBenchmark {
     }
   }
 
-  static final long[] PHASES = new long[4];
+  /** Summed nanoseconds of create, start, wait and remove, to see where the time goes. */
+  private static final long[] PHASES = new long[4];
 
   private static long container(Engine engine, ContainerSpec spec) throws Exception {
-    long t = System.nanoTime();
+    long[] t = new long[5];
+    t[0] = System.nanoTime();
     Container c = engine.create(spec);
-    long t1 = System.nanoTime();
+    t[1] = System.nanoTime();
     c.start();
-    long t2 = System.nanoTime();
+    t[2] = System.nanoTime();
     if (c.waitFor(Duration.ofSeconds(10)) != 0) {
       throw new IllegalStateException("true exited with " + c.exitCode());
     }
-    long t3 = System.nanoTime();
+    t[3] = System.nanoTime();
     c.remove();
-    long t4 = System.nanoTime();
-    PHASES[0] += t1 - t; PHASES[1] += t2 - t1; PHASES[2] += t3 - t2; PHASES[3] += t4 - t3;
-    return t4 - t;
+    t[4] = System.nanoTime();
+    for (int i = 0; i < 4; i++) {
+      PHASES[i] += t[i + 1] - t[i];
+    }
+    return t[4] - t[0];
   }
 
   private static long processFloor() throws Exception {
