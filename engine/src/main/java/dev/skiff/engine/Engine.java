@@ -6,6 +6,9 @@ import dev.skiff.engine.pull.ImagePuller;
 import dev.skiff.engine.pull.PullListener;
 import dev.skiff.engine.pull.PullPolicy;
 import dev.skiff.engine.registry.RegistryClient;
+import dev.skiff.engine.runtime.Container;
+import dev.skiff.engine.runtime.ContainerRuntime;
+import dev.skiff.engine.runtime.ContainerSpec;
 import dev.skiff.engine.store.ImageRecord;
 import dev.skiff.engine.store.ImageStore;
 import java.io.IOException;
@@ -13,17 +16,19 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Skiff's engine, living in the caller's JVM: pulls images into a shared store and (later) runs containers from
- * them. Thread-safe; one per JVM is plenty. Close it to stop its download threads.
+ * Skiff's engine, living in the caller's JVM: pulls images into a shared store and runs containers from them.
+ * Thread-safe; one per JVM is plenty. Close it to remove its containers and stop its threads.
  */
 public final class Engine implements AutoCloseable {
   private final EngineConfig config;
   private final ImageStore store;
   private final ImagePuller puller;
+  private final ContainerRuntime runtime;
 
   private Engine(EngineConfig config) throws IOException {
     this.config = config;
     this.store = ImageStore.open(config.store());
+    this.runtime = ContainerRuntime.open(store);
     RegistryClient registry = RegistryClient.builder()
         .insecureRegistries(config.insecureRegistries())
         .connectTimeout(config.connectTimeout())
@@ -77,6 +82,28 @@ public final class Engine implements AutoCloseable {
     return Optional.of(new StoredImage(record.get(), ImageConfig.parse(config, reference)));
   }
 
+  /**
+   * Creates a container from {@code spec}, pulling its image under the configured pull policy; start it with
+   * {@link Container#start()}.
+   */
+  public Container create(ContainerSpec spec) throws IOException {
+    ImageRecord image = pull(spec.image());
+    byte[] config = store.blob(image.configDigest()).orElseThrow(() -> new IOException(
+        "The config of " + spec.image() + " is missing from the store at " + store.root() + "; pull the image again."));
+    return runtime.create(spec, image, ImageConfig.parse(config, spec.image()));
+  }
+
+  /** Creates and starts a container from {@code spec}. */
+  public Container run(ContainerSpec spec) throws IOException {
+    Container container = create(spec);
+    try {
+      return container.start();
+    } catch (IOException | RuntimeException e) {
+      container.remove();
+      throw e;
+    }
+  }
+
   /** An image in the store together with its parsed config. */
   public record StoredImage(ImageRecord record, ImageConfig config) {}
 
@@ -92,6 +119,7 @@ public final class Engine implements AutoCloseable {
 
   @Override
   public void close() {
+    runtime.close();
     puller.close();
   }
 }

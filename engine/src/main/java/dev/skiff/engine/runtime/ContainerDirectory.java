@@ -1,0 +1,183 @@
+package dev.skiff.engine.runtime;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.skiff.engine.store.TreeDeleter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One container's state on disk, {@code STORE/containers/SHORT_ID/}: {@code container.json} (what it is and which
+ * JVM owns it, for listing and for cleaning up after dead JVMs), {@code upper/} and {@code work/} (the overlay's
+ * writable layer), {@code rootfs/} (the mount point), the generated {@code hosts}, {@code hostname} and
+ * {@code resolv.conf}, and {@code control.sock} while the launcher connects.
+ */
+final class ContainerDirectory {
+  private static final Logger LOG = LoggerFactory.getLogger(ContainerDirectory.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Longest path a Unix socket address holds (sun_path minus its NUL). */
+  private static final int MAX_SOCKET_PATH = 107;
+
+  private final Path dir;
+
+  private ContainerDirectory(Path dir) {
+    this.dir = dir;
+  }
+
+  /**
+   * Creates the directory of a new container; fails if the short id is taken (the caller picks another).
+   *
+   * @throws FileAlreadyExistsException when another container has this short id
+   */
+  static ContainerDirectory create(Path containers, String id, String name, String image, Map<String, String> labels)
+      throws IOException {
+    Path dir = containers.resolve(id.substring(0, 12));
+    Files.createDirectory(dir);
+    ContainerDirectory d = new ContainerDirectory(dir);
+    if (d.controlSocket().toString().length() > MAX_SOCKET_PATH) {
+      TreeDeleter.delete(dir);
+      throw new ContainerException("The store path " + containers.getParent() + " is too long for the container's"
+          + " control socket (" + d.controlSocket() + " exceeds " + MAX_SOCKET_PATH + " bytes); point skiff.store at"
+          + " a shorter directory.");
+    }
+    ObjectNode json = JSON.createObjectNode()
+        .put("id", id)
+        .put("name", name)
+        .put("image", image)
+        .put("created", Instant.now().toString())
+        .put("ownerPid", ProcessHandle.current().pid())
+        .put("ownerStarted", ownerStart(ProcessHandle.current()));
+    labels.forEach(json.putObject("labels")::put);
+    Files.write(dir.resolve("container.json"), JSON.writeValueAsBytes(json));
+    for (String sub : List.of("upper", "work", "rootfs")) {
+      Files.createDirectory(dir.resolve(sub));
+    }
+    return d;
+  }
+
+  Path path() {
+    return dir;
+  }
+
+  Path upper() {
+    return dir.resolve("upper");
+  }
+
+  Path work() {
+    return dir.resolve("work");
+  }
+
+  Path rootfs() {
+    return dir.resolve("rootfs");
+  }
+
+  Path controlSocket() {
+    return dir.resolve("control.sock");
+  }
+
+  /** Writes /etc/hosts, /etc/hostname and /etc/resolv.conf for the container; returns them by container path. */
+  Map<String, Path> writeEtcFiles(String hostname) throws IOException {
+    Path hosts = dir.resolve("hosts");
+    Files.writeString(hosts, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.0.1\t" + hostname
+        + "\n");
+    Path hostnameFile = dir.resolve("hostname");
+    Files.writeString(hostnameFile, hostname + "\n");
+    Path resolv = dir.resolve("resolv.conf");
+    Files.writeString(resolv, resolvConf());
+    return Map.of("/etc/hosts", hosts, "/etc/hostname", hostnameFile, "/etc/resolv.conf", resolv);
+  }
+
+  /** The host's resolver settings without loopback name servers, which the container cannot reach. */
+  private static String resolvConf() {
+    StringBuilder sb = new StringBuilder();
+    try {
+      for (String line : Files.readAllLines(Path.of("/etc/resolv.conf"), StandardCharsets.UTF_8)) {
+        String t = line.trim();
+        boolean loopback = t.startsWith("nameserver") && (t.contains(" 127.") || t.contains(" ::1"));
+        if (!loopback && !t.startsWith("#") && !t.isEmpty()) {
+          sb.append(t).append('\n');
+        }
+      }
+    } catch (IOException e) {
+      LOG.debug("No /etc/resolv.conf to copy into containers: {}", e.toString());
+    }
+    return sb.toString();
+  }
+
+  /** Deletes everything; the container's mounts vanished with its mount namespace. */
+  void delete() throws IOException {
+    TreeDeleter.delete(dir);
+  }
+
+  /**
+   * Deletes the directories of containers whose JVM has died, after detaching any mount left under them.
+   *
+   * @return how many were removed
+   */
+  static int removeStale(Path containers) throws IOException {
+    List<Path> stale = new ArrayList<>();
+    try (Stream<Path> dirs = Files.list(containers)) {
+      for (Path dir : (Iterable<Path>) dirs::iterator) {
+        if (!ownerAlive(dir)) {
+          stale.add(dir);
+        }
+      }
+    }
+    for (Path dir : stale) {
+      LOG.info("Removing {}, left by a JVM that is gone", dir);
+      detachMountsUnder(dir);
+      TreeDeleter.delete(dir);
+    }
+    return stale.size();
+  }
+
+  private static boolean ownerAlive(Path dir) throws IOException {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(dir.resolve("container.json"));
+    } catch (NoSuchFileException e) {
+      // Created but not yet described: only a crash leaves it so for long.
+      return Files.getLastModifiedTime(dir).toInstant().isAfter(Instant.now().minusSeconds(60));
+    }
+    var json = JSON.readTree(bytes);
+    return ProcessHandle.of(json.path("ownerPid").asLong(-1))
+        .map(h -> ownerStart(h).equals(json.path("ownerStarted").asText()))
+        .orElse(false);
+  }
+
+  /** A process's start time tells a live owner from a new process that reuses its pid. */
+  private static String ownerStart(ProcessHandle process) {
+    return process.info().startInstant().map(Instant::toString).orElse("");
+  }
+
+  private static void detachMountsUnder(Path dir) throws IOException {
+    String prefix = dir.toString() + "/";
+    List<String> targets = new ArrayList<>();
+    for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8)) {
+      String[] f = line.split(" ");
+      // mountinfo writes space, tab, newline and backslash as octal escapes
+      String mountPoint = f.length > 4 ? EscapedText.decode(f[4], '\\', 3, 8) : "";
+      if (mountPoint.startsWith(prefix)) {
+        targets.add(mountPoint);
+      }
+    }
+    targets.sort((a, b) -> b.length() - a.length()); // deepest first
+    for (String target : targets) {
+      String error = Syscalls.detachMount(target);
+      if (error != null) {
+        LOG.warn("Cannot unmount {}, left by a dead container: {}", target, error);
+      }
+    }
+  }
+}

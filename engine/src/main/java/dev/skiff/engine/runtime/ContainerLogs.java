@@ -1,0 +1,51 @@
+package dev.skiff.engine.runtime;
+
+import java.util.function.Consumer;
+
+/**
+ * A container's stdout and stderr, kept apart, each bounded to its last {@value #CAPACITY} bytes, and readable
+ * after the container has exited. Followers get each line (without its newline) from the pump thread.
+ */
+public final class ContainerLogs {
+  /** Bytes kept per stream. */
+  public static final int CAPACITY = 1 << 20;
+
+  /** A container's output streams. */
+  public enum Stream { STDOUT, STDERR }
+
+  private final LogBuffer stdout = new LogBuffer(CAPACITY);
+  private final LogBuffer stderr = new LogBuffer(CAPACITY);
+
+  ContainerLogs() {}
+
+  /** Everything still buffered from stdout. */
+  public String stdout() {
+    return stdout.text();
+  }
+
+  /** Everything still buffered from stderr. */
+  public String stderr() {
+    return stderr.text();
+  }
+
+  /** Hands {@code lines} the buffered lines of {@code stream}, then each new one as it completes. */
+  public void follow(Stream stream, Consumer<String> lines) {
+    buffer(stream).follow(lines);
+  }
+
+  /** Follows both streams with one consumer. */
+  public void follow(Consumer<String> lines) {
+    follow(Stream.STDOUT, lines);
+    follow(Stream.STDERR, lines);
+  }
+
+  LogBuffer buffer(Stream stream) {
+    return stream == Stream.STDOUT ? stdout : stderr;
+  }
+
+  /** Waits until both streams have ended, at most {@code millis}; returns whether they did. */
+  boolean awaitEnd(long millis) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + millis;
+    return stdout.awaitEnd(millis) && stderr.awaitEnd(Math.max(0, deadline - System.currentTimeMillis()));
+  }
+}

@@ -1,0 +1,212 @@
+package dev.skiff.engine.runtime;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What to run: an image and the overrides of its config, as {@code docker run} takes them. Immutable; build one with
+ * {@link #builder(String)}.
+ *
+ * <p>Overrides follow Docker: an {@linkplain Builder#entrypoint entrypoint} override drops the image's Cmd unless a
+ * {@linkplain Builder#command command} is given too; {@linkplain Builder#env env} entries replace the image's
+ * variables of the same name.
+ */
+public final class ContainerSpec {
+  private final String image;
+  private final Optional<List<String>> entrypoint;
+  private final Optional<List<String>> command;
+  private final Map<String, String> env;
+  private final Optional<String> workingDir;
+  private final Optional<String> user;
+  private final Optional<String> hostname;
+  private final Optional<String> name;
+  private final Map<String, String> labels;
+  private final List<Mount> mounts;
+
+  private ContainerSpec(Builder b) {
+    this.image = b.image;
+    this.entrypoint = b.entrypoint;
+    this.command = b.command;
+    this.env = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.env));
+    this.workingDir = b.workingDir;
+    this.user = b.user;
+    this.hostname = b.hostname;
+    this.name = b.name;
+    this.labels = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.labels));
+    this.mounts = List.copyOf(b.mounts);
+  }
+
+  /** A builder for a container of {@code image}, a reference such as {@code redis:7.0}. */
+  public static Builder builder(String image) {
+    return new Builder(image);
+  }
+
+  public String image() {
+    return image;
+  }
+
+  public Optional<List<String>> entrypoint() {
+    return entrypoint;
+  }
+
+  public Optional<List<String>> command() {
+    return command;
+  }
+
+  /** Variables set on top of the image's, in the order given. */
+  public Map<String, String> env() {
+    return env;
+  }
+
+  public Optional<String> workingDir() {
+    return workingDir;
+  }
+
+  /** As Docker's {@code --user}: {@code name}, {@code uid}, {@code name:group} or {@code uid:gid}. */
+  public Optional<String> user() {
+    return user;
+  }
+
+  public Optional<String> hostname() {
+    return hostname;
+  }
+
+  public Optional<String> name() {
+    return name;
+  }
+
+  public Map<String, String> labels() {
+    return labels;
+  }
+
+  public List<Mount> mounts() {
+    return mounts;
+  }
+
+  /** A file system mounted into the container. */
+  public record Mount(Type type, Optional<Path> source, String target, boolean readOnly, String options) {
+    /** Kinds of mounts. */
+    public enum Type { BIND, TMPFS }
+
+    public Mount {
+      Objects.requireNonNull(type, "type");
+      Objects.requireNonNull(source, "source");
+      Objects.requireNonNull(options, "options");
+      requireAbsolute("mount target", target);
+      if (type == Type.BIND && source.isEmpty()) {
+        throw new IllegalArgumentException("A bind mount onto " + target + " needs a source path on the host");
+      }
+    }
+
+    /** The host file or directory {@code source} at {@code target}, writable. */
+    public static Mount bind(Path source, String target) {
+      return new Mount(Type.BIND, Optional.of(source.toAbsolutePath()), target, false, "");
+    }
+
+    /** The host file or directory {@code source} at {@code target}, read-only. */
+    public static Mount bindReadOnly(Path source, String target) {
+      return new Mount(Type.BIND, Optional.of(source.toAbsolutePath()), target, true, "");
+    }
+
+    /** An empty in-memory file system at {@code target}; {@code options} as for mount(8), e.g. {@code size=64m}. */
+    public static Mount tmpfs(String target, String options) {
+      return new Mount(Type.TMPFS, Optional.empty(), target, false, options);
+    }
+  }
+
+  private static void requireAbsolute(String what, String path) {
+    if (path == null || !path.startsWith("/")) {
+      throw new IllegalArgumentException("The " + what + " must be an absolute path in the container, not '" + path
+          + "'");
+    }
+  }
+
+  /** Builds a {@link ContainerSpec}. */
+  public static final class Builder {
+    private final String image;
+    private Optional<List<String>> entrypoint = Optional.empty();
+    private Optional<List<String>> command = Optional.empty();
+    private final Map<String, String> env = new LinkedHashMap<>();
+    private Optional<String> workingDir = Optional.empty();
+    private Optional<String> user = Optional.empty();
+    private Optional<String> hostname = Optional.empty();
+    private Optional<String> name = Optional.empty();
+    private final Map<String, String> labels = new LinkedHashMap<>();
+    private final List<Mount> mounts = new ArrayList<>();
+
+    private Builder(String image) {
+      if (image == null || image.isBlank()) {
+        throw new IllegalArgumentException("A container needs an image reference, e.g. busybox:1.35");
+      }
+      this.image = image;
+    }
+
+    /** Replaces the image's Entrypoint (and, as with Docker, its Cmd unless {@link #command} is set too). */
+    public Builder entrypoint(String... entrypoint) {
+      this.entrypoint = Optional.of(List.of(entrypoint));
+      return this;
+    }
+
+    /** Replaces the image's Cmd: the arguments after the entrypoint, or the whole command line without one. */
+    public Builder command(String... command) {
+      this.command = Optional.of(List.of(command));
+      return this;
+    }
+
+    public Builder env(String name, String value) {
+      if (name.isEmpty() || name.contains("=")) {
+        throw new IllegalArgumentException("'" + name + "' is not an environment variable name");
+      }
+      env.put(name, Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    public Builder workingDir(String dir) {
+      requireAbsolute("working directory", dir);
+      this.workingDir = Optional.of(dir);
+      return this;
+    }
+
+    /** As Docker's {@code --user}: {@code name}, {@code uid}, {@code name:group} or {@code uid:gid}. */
+    public Builder user(String user) {
+      this.user = Optional.of(user);
+      return this;
+    }
+
+    public Builder hostname(String hostname) {
+      if (!hostname.matches("[A-Za-z0-9][A-Za-z0-9.-]{0,62}")) {
+        throw new IllegalArgumentException("'" + hostname + "' is not a valid hostname (letters, digits, '.', '-',"
+            + " at most 63 characters)");
+      }
+      this.hostname = Optional.of(hostname);
+      return this;
+    }
+
+    public Builder name(String name) {
+      if (!name.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
+        throw new IllegalArgumentException("'" + name + "' is not a valid container name ([A-Za-z0-9][A-Za-z0-9_.-]*)");
+      }
+      this.name = Optional.of(name);
+      return this;
+    }
+
+    public Builder label(String key, String value) {
+      labels.put(key, value);
+      return this;
+    }
+
+    public Builder mount(Mount mount) {
+      mounts.add(mount);
+      return this;
+    }
+
+    public ContainerSpec build() {
+      return new ContainerSpec(this);
+    }
+  }
+}

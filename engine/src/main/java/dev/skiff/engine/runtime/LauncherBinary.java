@@ -1,0 +1,88 @@
+package dev.skiff.engine.runtime;
+
+import dev.skiff.engine.hash.Digest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Locale;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The skiff-launcher executable. Class-path resources lose their exec bit, so it is copied out once, named by its
+ * sha256; where that directory is mounted noexec, it runs from a memfd instead.
+ */
+final class LauncherBinary {
+  private static final Logger LOG = LoggerFactory.getLogger(LauncherBinary.class);
+
+  private final byte[] content;
+  private final Path file;
+  private volatile String memfdPath;
+
+  private LauncherBinary(byte[] content, Path file) {
+    this.content = content;
+    this.file = file;
+  }
+
+  /** Extracts the launcher for this machine's architecture into {@code dir}, unless an identical copy is there. */
+  static LauncherBinary extract(Path dir) throws IOException {
+    String resource = "native/skiff-launcher-" + architecture();
+    byte[] content;
+    try (InputStream in = LauncherBinary.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new ContainerException("This Skiff build has no container launcher for " + architecture() + " (resource "
+            + LauncherBinary.class.getPackageName().replace('.', '/') + "/" + resource + " is missing). Build Skiff on"
+            + " this architecture with musl-gcc or gcc installed.");
+      }
+      content = in.readAllBytes();
+    }
+    Path file = dir.resolve("skiff-launcher-" + Digest.sha256Of(content).hex());
+    if (!Files.isRegularFile(file) || Files.size(file) != content.length) {
+      Files.createDirectories(dir);
+      Path temp = dir.resolve(".launcher-" + UUID.randomUUID());
+      Files.write(temp, content);
+      Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("r-xr-xr-x"));
+      try {
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+      } catch (FileAlreadyExistsException e) {
+        Files.deleteIfExists(temp); // another JVM extracted the same bytes
+      }
+    }
+    return new LauncherBinary(content, file);
+  }
+
+  /** The path to execute: the extracted file, or the memfd once {@link #useMemfd()} was needed. */
+  String executable() {
+    String memfd = memfdPath;
+    return memfd != null ? memfd : file.toString();
+  }
+
+  /** Switches to a memfd copy after the kernel refused to execute the extracted file (noexec mount). */
+  synchronized String useMemfd() {
+    if (memfdPath == null) {
+      LOG.warn("{} is on a noexec mount; running the container launcher from memory instead", file.getParent());
+      int fd = Syscalls.memfd("skiff-launcher", content);
+      // ProcessBuilder closes inherited descriptors, so the child must reach the memfd through this JVM's table.
+      memfdPath = "/proc/" + ProcessHandle.current().pid() + "/fd/" + fd;
+    }
+    return memfdPath;
+  }
+
+  boolean usesMemfd() {
+    return memfdPath != null;
+  }
+
+  static String architecture() {
+    String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
+    return switch (arch) {
+      case "amd64", "x86_64" -> "x86_64";
+      case "arm64", "aarch64" -> "aarch64";
+      default -> arch;
+    };
+  }
+}

@@ -1,0 +1,208 @@
+package dev.skiff.engine.runtime;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running skiff-launcher and its control socket (protocol in {@code src/main/native/main.c}). The launcher's
+ * stdout and stderr are the container's, pumped into {@link ContainerLogs}. Closing the socket makes the launcher
+ * SIGKILL the container, so the container cannot outlive this JVM.
+ */
+final class LauncherSession implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LauncherSession.class);
+
+  private final String container;
+  private final Process process;
+  private final SocketChannel control;
+  private final long pid;
+  private final CompletableFuture<Integer> exitCode = new CompletableFuture<>();
+  private volatile boolean closed;
+
+  private LauncherSession(String container, Process process, SocketChannel control, long pid) {
+    this.container = container;
+    this.process = process;
+    this.control = control;
+    this.pid = pid;
+  }
+
+  /**
+   * Starts the launcher, hands it {@code spec} and returns once the container's command is executing.
+   *
+   * @param container names the container in messages
+   * @throws ContainerStartException when the launcher reports a failed call
+   */
+  static LauncherSession start(LauncherBinary binary, Path socket, LauncherSpec spec, ContainerLogs logs, Executor io,
+      String container) throws IOException {
+    Files.deleteIfExists(socket);
+    try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      server.bind(UnixDomainSocketAddress.of(socket));
+      Process process = launch(binary, socket);
+      io.execute(() -> logs.buffer(ContainerLogs.Stream.STDOUT).pump(process.getInputStream()));
+      io.execute(() -> logs.buffer(ContainerLogs.Stream.STDERR).pump(process.getErrorStream()));
+      process.onExit().thenRun(() -> closeQuietly(server)); // a launcher that dies early must not block accept()
+      SocketChannel control;
+      try {
+        control = server.accept();
+      } catch (ClosedChannelException e) {
+        throw launcherDied(container, process, logs);
+      }
+      BufferedReader events;
+      String first;
+      try {
+        ByteBuffer framed = ByteBuffer.wrap(spec.frame());
+        while (framed.hasRemaining()) {
+          control.write(framed);
+        }
+        events = new BufferedReader(new InputStreamReader(Channels.newInputStream(control), StandardCharsets.UTF_8));
+        first = events.readLine();
+      } catch (IOException e) {
+        closeQuietly(control);
+        throw launcherDied(container, process, logs);
+      }
+      if (first == null || !first.startsWith("started\t")) {
+        closeQuietly(control);
+        awaitExit(process);
+        if (first != null && first.startsWith("error\t")) {
+          throw startFailure(container, first);
+        }
+        throw launcherDied(container, process, logs);
+      }
+      LauncherSession session = new LauncherSession(container, process, control,
+          Long.parseLong(first.substring("started\t".length()).trim()));
+      io.execute(() -> session.readEvents(events));
+      return session;
+    } finally {
+      Files.deleteIfExists(socket);
+    }
+  }
+
+  private static Process launch(LauncherBinary binary, Path socket) throws IOException {
+    try {
+      return command(binary.executable(), socket).start();
+    } catch (IOException e) {
+      if (binary.usesMemfd() || !String.valueOf(e.getMessage()).contains("error=13")) {
+        throw new ContainerException("Cannot run the container launcher " + binary.executable() + ": " + e.getMessage(),
+            e);
+      }
+      return command(binary.useMemfd(), socket).start(); // EACCES: its directory is mounted noexec
+    }
+  }
+
+  private static ProcessBuilder command(String executable, Path socket) {
+    return new ProcessBuilder(executable, socket.toString())
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+  }
+
+  /** "error\tCALL\tPATH\tERRNO\tMESSAGE", the path with %XX escapes. */
+  static ContainerStartException startFailure(String container, String line) {
+    String[] f = line.split("\t", 5);
+    if (f.length < 5) {
+      return new ContainerStartException(container, "?", "-", 0, line);
+    }
+    int errno = f[3].matches("\\d+") ? Integer.parseInt(f[3]) : 0;
+    return new ContainerStartException(container, f[1], EscapedText.decode(f[2], '%', 2, 16), errno, f[4]);
+  }
+
+  private static ContainerException launcherDied(String container, Process process, ContainerLogs logs) {
+    Integer status = awaitExit(process);
+    try {
+      logs.awaitEnd(1000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return new ContainerException("The container launcher for " + container + " exited (status " + status
+        + ") before starting it. Its output: " + logs.stderr().strip());
+  }
+
+  private static Integer awaitExit(Process process) {
+    try {
+      return process.waitFor(5, TimeUnit.SECONDS) ? process.exitValue() : null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
+  private void readEvents(BufferedReader events) {
+    try {
+      String line;
+      while ((line = events.readLine()) != null) {
+        if (line.startsWith("exited\t")) {
+          exitCode.complete(Integer.parseInt(line.substring(7).trim()));
+        } else if (line.startsWith("killed\t")) {
+          exitCode.complete(128 + Integer.parseInt(line.substring(7).trim())); // as Docker reports signals
+        } else {
+          LOG.warn("Container {}: the launcher reports {}", container, line.replace('\t', ' '));
+        }
+      }
+    } catch (IOException e) {
+      LOG.debug("Container {}: control socket closed: {}", container, e.toString());
+    }
+    if (!exitCode.isDone() && closed) {
+      exitCode.complete(128 + Signals.SIGKILL); // closing the socket made the launcher SIGKILL it
+    } else if (!exitCode.isDone()) {
+      Integer status = awaitExit(process);
+      LOG.error("The launcher of container {} ended (status {}) without reporting the container's exit", container,
+          status);
+      exitCode.complete(-1);
+    }
+  }
+
+  /** The host's pid of the container's PID 1. */
+  long pid() {
+    return pid;
+  }
+
+  /** Completes with the container's exit code (128 + signal when a signal ended it; -1 if unknown). */
+  CompletableFuture<Integer> exitCode() {
+    return exitCode;
+  }
+
+  /** Asks the launcher to signal PID 1; a container that has exited ignores it. */
+  synchronized void signal(int signal) {
+    try {
+      ByteBuffer line = ByteBuffer.wrap(("kill " + signal + "\n").getBytes(StandardCharsets.US_ASCII));
+      while (line.hasRemaining()) {
+        control.write(line);
+      }
+    } catch (IOException e) {
+      LOG.debug("Container {}: signal {} not sent, the launcher is gone: {}", container, signal, e.toString());
+    }
+  }
+
+  /** Closes the control socket, which kills the container if it still runs, and waits for the launcher. */
+  @Override
+  public void close() {
+    closed = true;
+    closeQuietly(control);
+    if (awaitExit(process) == null) {
+      LOG.warn("The launcher of container {} did not exit within 5 s of closing its socket; killing it", container);
+      process.destroyForcibly();
+    }
+  }
+
+  private static void closeQuietly(java.io.Closeable c) {
+    try {
+      c.close();
+    } catch (IOException e) {
+      // nothing left to do
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package dev.skiff.engine.runtime;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The container spec in the launcher's encoding: NUL-terminated {@code key=value} entries (see
+ * {@code src/main/native/spec.c}), framed as {@code LENGTH\n} and the bytes.
+ */
+final class LauncherSpec {
+  private final ByteArrayOutputStream entries = new ByteArrayOutputStream();
+
+  LauncherSpec put(String key, String value) {
+    if (value.indexOf('\0') >= 0) {
+      throw new IllegalArgumentException("The " + key + " value contains a NUL character, which Linux cannot pass: "
+          + value.replace('\0', '?'));
+    }
+    entries.writeBytes((key + "=" + value).getBytes(StandardCharsets.UTF_8));
+    entries.write(0);
+    return this;
+  }
+
+  LauncherSpec putAll(String key, List<String> values) {
+    values.forEach(v -> put(key, v));
+    return this;
+  }
+
+  /** An overlay root: {@code lowerTopFirst}, upper and work are given relative to {@code base}. */
+  LauncherSpec overlay(Path base, List<Path> lowerTopFirst, Path upper, Path work) {
+    put("overlay.base", base.toString());
+    lowerTopFirst.forEach(l -> put("overlay.lower", base.relativize(l).toString()));
+    put("overlay.upper", base.relativize(upper).toString());
+    return put("overlay.work", base.relativize(work).toString());
+  }
+
+  LauncherSpec bind(Path source, String target, boolean readOnly) {
+    put("mount", "bind");
+    put("mount.source", source.toString());
+    put("mount.target", target);
+    return put("mount.readonly", readOnly ? "1" : "0");
+  }
+
+  LauncherSpec tmpfs(String target, String options, boolean readOnly) {
+    put("mount", "tmpfs");
+    put("mount.target", target);
+    if (!options.isEmpty()) {
+      put("mount.data", options);
+    }
+    return put("mount.readonly", readOnly ? "1" : "0");
+  }
+
+  byte[] frame() {
+    byte[] body = entries.toByteArray();
+    byte[] header = (body.length + "\n").getBytes(StandardCharsets.US_ASCII);
+    byte[] framed = new byte[header.length + body.length];
+    System.arraycopy(header, 0, framed, 0, header.length);
+    System.arraycopy(body, 0, framed, header.length, body.length);
+    return framed;
+  }
+}

@@ -1,0 +1,228 @@
+/*
+ * skiff-launcher CONTROL_SOCKET
+ *
+ * Connects to the JVM's Unix socket, reads a container spec ("LENGTH\n" then LENGTH bytes of NUL-terminated
+ * key=value entries, see spec.c), clones the container into new namespaces and supervises it. Its stdin, stdout
+ * and stderr are the container's. Over the socket it reports "started\tPID" (the host's view), or
+ * "error\tCALL\tPATH\tERRNO\tMESSAGE" when the container cannot start, then "exited\tCODE" or "killed\tSIGNAL".
+ * It accepts "kill SIGNAL" lines. When the socket reaches EOF (the JVM closed it or died), it SIGKILLs the
+ * container's PID 1, which ends the whole PID namespace.
+ */
+#include "launcher.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef SYS_clone3
+#define SYS_clone3 435
+#endif
+
+#define MAX_SPEC (16u << 20)
+
+struct clone_args_v0 {
+  uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
+};
+
+static int connect_control(const char *path) {
+  struct sockaddr_un addr;
+  memset(&addr, 0, sizeof addr);
+  addr.sun_family = AF_UNIX;
+  if (strlen(path) >= sizeof addr.sun_path) {
+    errno = ENAMETOOLONG;
+    report_error("connect", path, errno);
+    exit(2);
+  }
+  strcpy(addr.sun_path, path);
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof addr) < 0) {
+    report_error("connect", path, errno);
+    exit(2);
+  }
+  return fd;
+}
+
+static int read_full(int fd, char *buf, size_t len) {
+  while (len > 0) {
+    ssize_t n = read(fd, buf, len);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return -1;
+    buf += n;
+    len -= (size_t)n;
+  }
+  return 0;
+}
+
+static char *read_spec(int fd, size_t *len) {
+  char header[32];
+  size_t h = 0;
+  while (h < sizeof header - 1) {
+    if (read_full(fd, header + h, 1) < 0) fail("read(spec header)", "control socket");
+    if (header[h] == '\n') break;
+    h++;
+  }
+  header[h] = 0;
+  char *end;
+  unsigned long n = strtoul(header, &end, 10);
+  if (*end != 0 || n == 0 || n > MAX_SPEC) {
+    errno = EINVAL;
+    fail("read(spec header)", header);
+  }
+  char *buf = malloc(n);
+  if (!buf) fail("malloc(spec)", "-");
+  if (read_full(fd, buf, n) < 0) fail("read(spec)", "control socket");
+  *len = n;
+  return buf;
+}
+
+static pid_t clone_container(int flags) {
+  struct clone_args_v0 args;
+  memset(&args, 0, sizeof args);
+  args.flags = (uint64_t)flags;
+  args.exit_signal = SIGCHLD;
+  long pid = syscall(SYS_clone3, &args, sizeof args);
+  if (pid < 0 && errno == ENOSYS) pid = syscall(SYS_clone, flags | SIGCHLD, 0, 0, 0, 0);
+  return (pid_t)pid;
+}
+
+/* In the child: PID 1 of the new namespaces. Errors go to the launcher through error_fd, closed by execve. */
+static _Noreturn void container_main(struct spec *spec, int error_fd) {
+  report_init(error_fd);
+  sigset_t none;
+  sigemptyset(&none);
+  signal(SIGPIPE, SIG_DFL);  /* ignored dispositions survive execve */
+  if (sigprocmask(SIG_SETMASK, &none, NULL) < 0) fail("sigprocmask", "-");
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) fail("prctl(PR_SET_PDEATHSIG)", "-");
+  rootfs_open_sources(spec);
+  rootfs_enter(spec);
+  rootfs_populate(spec);
+  if ((spec->clone_flags & CLONE_NEWUTS) && spec->hostname &&
+      sethostname(spec->hostname, strlen(spec->hostname)) < 0) {
+    fail("sethostname", spec->hostname);
+  }
+  if (spec->clone_flags & CLONE_NEWNET) net_loopback_up();
+  identity_exec(spec);
+}
+
+/* Relays the child's error line, if any. Returns 0 when the child reached execve. */
+static int await_exec(int error_pipe) {
+  char buf[4096];
+  size_t len = 0;
+  for (;;) {
+    ssize_t n = read(error_pipe, buf + len, sizeof buf - len);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0 || (len += (size_t)n) == sizeof buf) break;
+  }
+  if (len > 0) write_all(report_fd(), buf, len);
+  return len > 0 ? -1 : 0;
+}
+
+static void report_exit(int status) {
+  if (WIFSIGNALED(status)) report_line("killed\t%d\n", WTERMSIG(status));
+  else report_line("exited\t%d\n", WEXITSTATUS(status));
+}
+
+/* Runs commands from the JVM until the container exits; returns its wait status. */
+static int supervise(int control, int sigfd, pid_t pid) {
+  char cmd[256];
+  size_t cmd_len = 0;
+  int control_open = 1;
+  for (;;) {
+    struct pollfd fds[2] = {{sigfd, POLLIN, 0}, {control_open ? control : -1, POLLIN, 0}};
+    if (poll(fds, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      fail("poll", "-");
+    }
+    if (fds[0].revents & POLLIN) {
+      struct signalfd_siginfo si;
+      if (read(sigfd, &si, sizeof si) == sizeof si && si.ssi_signo != SIGCHLD) {
+        kill(pid, (int)si.ssi_signo);  /* forwarded, like docker run's signal proxy */
+      }
+      int status;
+      if (waitpid(pid, &status, WNOHANG) == pid) return status;
+    }
+    if (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) {
+      ssize_t n = read(control, cmd + cmd_len, sizeof cmd - 1 - cmd_len);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        /* The JVM is gone or gave up on the container: nothing may outlive it. */
+        kill(pid, SIGKILL);
+        control_open = 0;
+        continue;
+      }
+      cmd_len += (size_t)n;
+      cmd[cmd_len] = 0;
+      char *nl;
+      while ((nl = strchr(cmd, '\n'))) {
+        *nl = 0;
+        int sig;
+        if (sscanf(cmd, "kill %d", &sig) == 1 && kill(pid, sig) < 0) report_error("kill", "-", errno);
+        cmd_len -= (size_t)(nl + 1 - cmd);
+        memmove(cmd, nl + 1, cmd_len + 1);
+      }
+      if (cmd_len == sizeof cmd - 1) cmd_len = 0;  /* an overlong line: drop it */
+    }
+  }
+}
+
+int main(int argc, char **argv) {
+  if (argc != 2) {
+    fprintf(stderr, "usage: %s CONTROL_SOCKET\n(skiff-launcher is started by the Skiff engine)\n", argv[0]);
+    return 2;
+  }
+  signal(SIGPIPE, SIG_IGN);
+  int control = connect_control(argv[1]);
+  report_init(control);
+  size_t len;
+  char *raw = read_spec(control, &len);
+  struct spec spec;
+  const char *bad;
+  if (spec_parse(raw, len, &spec, &bad) < 0) {
+    report_error("parse spec", bad, EINVAL);
+    return 2;
+  }
+  sigset_t handled;
+  sigemptyset(&handled);
+  sigaddset(&handled, SIGCHLD);
+  sigaddset(&handled, SIGTERM);
+  sigaddset(&handled, SIGINT);
+  sigaddset(&handled, SIGHUP);
+  sigaddset(&handled, SIGQUIT);
+  if (sigprocmask(SIG_BLOCK, &handled, NULL) < 0) fail("sigprocmask", "-");
+  int sigfd = signalfd(-1, &handled, SFD_CLOEXEC);
+  if (sigfd < 0) fail("signalfd", "-");
+  int error_pipe[2];
+  if (pipe2(error_pipe, O_CLOEXEC) < 0) fail("pipe2", "-");
+
+  pid_t pid = clone_container(spec.clone_flags);
+  if (pid < 0) fail("clone3", "-");
+  if (pid == 0) {
+    close(error_pipe[0]);
+    close(control);
+    close(sigfd);
+    container_main(&spec, error_pipe[1]);
+  }
+  close(error_pipe[1]);
+  if (await_exec(error_pipe[0]) < 0) {
+    int status;
+    waitpid(pid, &status, 0);
+    return 1;
+  }
+  close(error_pipe[0]);
+  report_line("started\t%d\n", (int)pid);
+  report_exit(supervise(control, sigfd, pid));
+  return 0;
+}

@@ -1,0 +1,105 @@
+/*
+ * The container spec arrives as NUL-terminated "key=value" entries. Repeated keys append (arg, env, group,
+ * overlay.lower); "mount=bind|tmpfs" starts a mount that the following mount.* keys describe.
+ */
+#include "launcher.h"
+
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int parse_id(const char *s, unsigned *out) {
+  char *end;
+  unsigned long v = strtoul(s, &end, 10);
+  if (*s == 0 || *end != 0 || v > 0xfffffffeUL) return -1;
+  *out = (unsigned)v;
+  return 0;
+}
+
+static int parse_namespaces(const char *list) {
+  int flags = 0;
+  const char *p = list;
+  while (*p) {
+    size_t n = strcspn(p, ",");
+    if (n == 3 && !strncmp(p, "pid", n)) flags |= CLONE_NEWPID;
+    else if (n == 5 && !strncmp(p, "mount", n)) flags |= CLONE_NEWNS;
+    else if (n == 3 && !strncmp(p, "uts", n)) flags |= CLONE_NEWUTS;
+    else if (n == 3 && !strncmp(p, "ipc", n)) flags |= CLONE_NEWIPC;
+    else if (n == 3 && !strncmp(p, "net", n)) flags |= CLONE_NEWNET;
+    else if (n == 6 && !strncmp(p, "cgroup", n)) flags |= CLONE_NEWCGROUP;
+    else return -1;
+    p += n;
+    if (*p == ',') p++;
+  }
+  return flags;
+}
+
+int spec_parse(char *buf, size_t len, struct spec *spec, const char **bad_entry) {
+  size_t entries = 0;
+  for (size_t i = 0; i < len; i++) entries += buf[i] == 0;
+  if (len == 0 || buf[len - 1] != 0) {
+    *bad_entry = "(spec does not end with NUL)";
+    return -1;
+  }
+  memset(spec, 0, sizeof *spec);
+  spec->uid = 0;
+  spec->gid = 0;
+  spec->clone_flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET;
+  spec->lower = calloc(entries + 1, sizeof *spec->lower);
+  spec->argv = calloc(entries + 1, sizeof *spec->argv);
+  spec->env = calloc(entries + 1, sizeof *spec->env);
+  spec->groups = calloc(entries + 1, sizeof *spec->groups);
+  spec->mounts = calloc(entries + 1, sizeof *spec->mounts);
+  if (!spec->lower || !spec->argv || !spec->env || !spec->groups || !spec->mounts) {
+    *bad_entry = "(out of memory)";
+    return -1;
+  }
+  struct mount_request *m = NULL;
+  for (char *e = buf, *next; e < buf + len; e = next) {
+    next = e + strlen(e) + 1;
+    char *eq = strchr(e, '=');
+    *bad_entry = e;
+    if (!eq) return -1;
+    *eq = 0;
+    const char *k = e, *v = eq + 1;
+    unsigned id;
+    if (!strcmp(k, "rootfs")) spec->rootfs = v;
+    else if (!strcmp(k, "overlay.base")) spec->overlay_base = v;
+    else if (!strcmp(k, "overlay.lower")) spec->lower[spec->n_lower++] = v;
+    else if (!strcmp(k, "overlay.upper")) spec->upper = v;
+    else if (!strcmp(k, "overlay.work")) spec->work = v;
+    else if (!strcmp(k, "hostname")) spec->hostname = v;
+    else if (!strcmp(k, "arg")) spec->argv[spec->argc++] = (char *)v;
+    else if (!strcmp(k, "env")) spec->env[spec->envc++] = (char *)v;
+    else if (!strcmp(k, "cwd")) spec->cwd = v;
+    else if (!strcmp(k, "uid") && !parse_id(v, &id)) spec->uid = id;
+    else if (!strcmp(k, "gid") && !parse_id(v, &id)) spec->gid = id;
+    else if (!strcmp(k, "group") && !parse_id(v, &id)) spec->groups[spec->n_groups++] = id;
+    else if (!strcmp(k, "namespaces") && (spec->clone_flags = parse_namespaces(v)) >= 0) {
+    } else if (!strcmp(k, "mount") && (!strcmp(v, "bind") || !strcmp(v, "tmpfs"))) {
+      m = &spec->mounts[spec->n_mounts++];
+      m->kind = !strcmp(v, "bind") ? MOUNT_BIND : MOUNT_TMPFS;
+      m->source_fd = -1;
+    } else if (m && !strcmp(k, "mount.source")) m->source = v;
+    else if (m && !strcmp(k, "mount.target")) m->target = v;
+    else if (m && !strcmp(k, "mount.data")) m->data = v;
+    else if (m && !strcmp(k, "mount.readonly")) m->read_only = !strcmp(v, "1");
+    else {
+      *eq = '='; /* show the whole entry in the error */
+      return -1;
+    }
+  }
+  for (size_t i = 0; i < spec->n_mounts; i++) {
+    struct mount_request *r = &spec->mounts[i];
+    if (!r->target || r->target[0] != '/' || (r->kind == MOUNT_BIND && !r->source)) {
+      *bad_entry = "(mount without mount.target, or bind mount without mount.source)";
+      return -1;
+    }
+  }
+  if (!spec->rootfs || spec->argc == 0 || (spec->n_lower && (!spec->upper || !spec->work || !spec->overlay_base))) {
+    *bad_entry = "(spec lacks rootfs, arg, or overlay.upper/work/base)";
+    return -1;
+  }
+  if (!spec->cwd) spec->cwd = "/";
+  return 0;
+}

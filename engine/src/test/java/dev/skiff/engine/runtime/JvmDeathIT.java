@@ -1,0 +1,84 @@
+package dev.skiff.engine.runtime;
+
+import static dev.skiff.engine.testing.TestEnvironment.image;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.skiff.engine.Engine;
+import dev.skiff.engine.EngineConfig;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A container cannot outlive its JVM; the next engine removes what a dead JVM left; noexec stores work. */
+class JvmDeathIT {
+  @TempDir Path store;
+
+  @Test
+  void containerDiesWithItsJvmAndTheNextEngineCleansUp() throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        ChildJvmContainer.class.getName(), store.toString(), image("library/busybox:1.35"))
+        .redirectError(ProcessBuilder.Redirect.INHERIT)
+        .start();
+    String line;
+    try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
+        StandardCharsets.UTF_8))) {
+      line = out.readLine();
+    }
+    Matcher m = Pattern.compile("pid=(\\d+) dir=(\\w+)").matcher(String.valueOf(line));
+    assertThat(m.matches()).as("child JVM printed %s", line).isTrue();
+    Path proc = Path.of("/proc", m.group(1));
+    Path dir = store.resolve("containers").resolve(m.group(2));
+    assertThat(proc).exists();
+
+    child.destroyForcibly(); // SIGKILL: no shutdown hook runs
+    assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    long killedAt = System.nanoTime();
+    while (Files.exists(proc) && System.nanoTime() - killedAt < TimeUnit.SECONDS.toNanos(1)) {
+      Thread.sleep(5);
+    }
+    assertThat(proc).as("the container's PID 1, 1 s after its JVM was killed").doesNotExist();
+    assertThat(dir).as("left behind by the dead JVM").isDirectory();
+
+    try (Engine next = Engine.create(EngineConfig.builder().store(store).build())) {
+      assertThat(dir).doesNotExist();
+    }
+  }
+
+  @Test
+  void theNextEngineRemovesDirectoriesAndMountsOfDeadJvms() throws Exception {
+    Process gone = new ProcessBuilder("true").start();
+    gone.waitFor();
+    Path dir = Files.createDirectories(store.resolve("containers/0123456789ab/rootfs"));
+    Files.writeString(dir.resolveSibling("container.json"), "{\"id\":\"0123456789ab\",\"ownerPid\":" + gone.pid()
+        + ",\"ownerStarted\":\"2020-01-01T00:00:00Z\"}");
+    assertThat(new ProcessBuilder("mount", "-t", "tmpfs", "leftover", dir.toString()).start().waitFor()).isZero();
+    assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).contains(dir.toString());
+
+    try (Engine next = Engine.create(EngineConfig.builder().store(store).build())) {
+      assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).doesNotContain(dir.toString());
+      assertThat(dir.getParent()).doesNotExist();
+    }
+  }
+
+  @Test
+  void launcherRunsFromMemoryWhenTheStoreIsMountedNoexec() throws Exception {
+    Path noexec = Files.createDirectories(store.resolve("noexec"));
+    assertThat(new ProcessBuilder("mount", "-t", "tmpfs", "-o", "noexec", "skiff-noexec", noexec.toString()).start()
+        .waitFor()).isZero();
+    try (Engine engine = Engine.create(EngineConfig.builder().store(noexec).build());
+        Container c = engine.run(ContainerSpec.builder(image("library/busybox:1.35")).command("echo", "hi").build())) {
+      assertThat(c.waitFor(java.time.Duration.ofSeconds(30))).isZero();
+      assertThat(c.logs().stdout()).isEqualTo("hi\n");
+    } finally {
+      new ProcessBuilder("umount", "-l", noexec.toString()).start().waitFor();
+    }
+  }
+}
