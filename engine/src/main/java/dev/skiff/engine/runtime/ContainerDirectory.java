@@ -2,7 +2,7 @@ package dev.skiff.engine.runtime;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.skiff.engine.store.TreeDeleter;
+import dev.skiff.engine.fs.TreeDeleter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
