@@ -14,6 +14,7 @@ import dev.skiff.engine.store.ImageStore;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.LoggerFactory;
 
 /**
  * Skiff's engine, living in the caller's JVM: pulls images into a shared store and runs containers from them.
@@ -26,6 +27,7 @@ public final class Engine implements AutoCloseable {
   private final ContainerRuntime runtime;
 
   private Engine(EngineConfig config) throws IOException {
+    warnUnlessFileNamesAreUtf8();
     this.config = config;
     this.store = ImageStore.open(config.store());
     this.runtime = ContainerRuntime.open(store);
@@ -36,6 +38,19 @@ public final class Engine implements AutoCloseable {
         .credentials(config.credentials())
         .build();
     this.puller = new ImagePuller(store, registry, config.substitution(), config.platform(), config.pullConcurrency());
+  }
+
+  /**
+   * Java 17 encodes file names by the locale, and under LANG=C it cannot write the non-ASCII names many images hold:
+   * those pulls would fail, so say it up front.
+   */
+  private static void warnUnlessFileNamesAreUtf8() {
+    String encoding = System.getProperty("sun.jnu.encoding", "UTF-8");
+    if (!encoding.equalsIgnoreCase("UTF-8") && !encoding.equalsIgnoreCase("UTF8")) {
+      LoggerFactory.getLogger(Engine.class).warn("This JVM encodes file names as {}, so image files whose names are not"
+          + " ASCII cannot be written. Start it in a UTF-8 locale, e.g. LC_ALL=C.UTF-8 (for Maven tests:"
+          + " <environmentVariables><LC_ALL>C.UTF-8</LC_ALL></environmentVariables> in Surefire).", encoding);
+    }
   }
 
   /** An engine configured from system properties, environment and skiff.properties. */
