@@ -252,11 +252,11 @@ def dir_entries(directory, epoch):
 def dpkg_entries(package, epoch):
   """The files a host Debian package installed, as listed by `dpkg -L`."""
   listed = subprocess.run(["dpkg", "-L", package], check=True, capture_output=True, text=True).stdout
-  paths = [p for p in listed.splitlines() if p.startswith("/") and p != "/."]
-  # Skip paths reached through a symlinked directory (/lib -> usr/lib): lower layers own those links.
-  paths = [p for p in paths if os.path.lexists(p) and os.path.realpath(os.path.dirname(p)) == os.path.dirname(p)]
-  paths = [p for p in paths if not (os.path.isdir(p) and os.path.islink(p))]
-  return host_entries(paths, epoch)
+  paths = [p for p in listed.splitlines() if p.startswith("/") and p != "/." and os.path.lexists(p)]
+  # A path through a symlinked directory (/lib/x -> /usr/lib/x) goes in under its real location, so
+  # extracting the layer never replaces a lower layer's /lib symlink with a directory.
+  real = {os.path.join(os.path.realpath(os.path.dirname(p)), os.path.basename(p)) for p in paths}
+  return host_entries(real, epoch)
 
 
 # ---------------------------------------------------------------------------------------------- rootfs tars
@@ -420,11 +420,16 @@ def compress(src, dst, compression):
     raise ImageToolError(f"unknown compression {compression!r} (use gzip, zstd or none)")
 
 
+def layer_key(spec, compression, ctx):
+  """The cache key of a built layer: its spec, what its parts read, the compression, the tool itself."""
+  inputs = [part_inputs(p, ctx) for p in spec["parts"]]
+  return sha256_hex(canonical([TOOL_HASH, ctx.epoch, compression, spec, inputs]))
+
+
 def build_layer(name, spec, compression, ctx, store):
-  """Builds (or finds in the store) one layer; returns {digest, diff_id, size, compression}."""
+  """Builds (or finds in the store) one layer; returns {digest, diff_id, size, compression, created_by}."""
   parts = spec["parts"]
-  key = sha256_hex(canonical([TOOL_HASH, ctx.epoch, compression, parts,
-                              [part_inputs(p, ctx) for p in parts]]))
+  key = layer_key(spec, compression, ctx)
   rec = store.record("layers", key)
   if rec:
     return rec
@@ -562,9 +567,8 @@ FORMAT_TAG_SUFFIX = {"oci": "", "docker": "-docker", "oci-nomt": "-nomt"}
 
 def build_image(image, spec, ctx, store):
   """Builds every format of one image spec; returns [{name, tag, digest, mediaType}], cached by recipe."""
-  layer_names = [n for c in image.get("index", [image]) for n in c.get("layers", [])]
-  layer_keys = [[spec["layers"][n]["parts"], [part_inputs(p, ctx) for p in spec["layers"][n]["parts"]]]
-                for n in layer_names if n in spec["layers"]]
+  layer_keys = [layer_key(spec["layers"][n], c.get("compression", "gzip"), ctx)
+                for c in image.get("index", [image]) for n in c.get("layers", []) if n in spec["layers"]]
   key = sha256_hex(canonical([TOOL_HASH, ctx.epoch, image, layer_keys]))
   rec = store.record("images", key)
   if rec:

@@ -73,6 +73,9 @@ build_rootfs() {  # build_rootfs NAME [mmdebstrap options...]: $ROOTFS/NAME.tar,
   clean_scratch
   if ! TMPDIR="$SCRATCH" mmdebstrap --variant=minbase --mode=root --format=tar --skip=essential/unlink \
       --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr \
+      --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/share/doc/*/copyright' \
+      --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/info/*' \
+      --dpkgopt='path-exclude=/usr/share/locale/*' \
       --setup-hook='mkdir -p "$1"/var/cache/apt/archives/' \
       --setup-hook="sync-in $DEBS /var/cache/apt/archives/" \
       --customize-hook="sync-out /var/cache/apt/archives $DEBS" \
@@ -90,8 +93,10 @@ build_rootfs redis --include=redis-server \
   --customize-hook='mkdir -p "$1"/data && chroot "$1" chown redis:redis /data'
 # Like the official image: no cluster from the package, listen on all addresses by default.
 # (/run is emptied by mmdebstrap; the entrypoints create /run/postgresql and /run/mysqld.)
+# The JIT provider and its 100 MB libLLVM go: without them PostgreSQL just runs with JIT unavailable.
 build_rootfs postgres --include=postgresql-15 \
   --customize-hook='rm -rf "$1"/var/lib/postgresql/15 "$1"/etc/postgresql/15' \
+  --customize-hook='rm -rf "$1"/usr/lib/postgresql/15/lib/llvmjit* "$1"/usr/lib/postgresql/15/lib/bitcode "$1"/usr/lib/x86_64-linux-gnu/libLLVM-*' \
   --customize-hook='sed -ri "s!^#?(listen_addresses)\s*=\s*\S+.*!\1 = '"'*'"'!" "$1"/usr/share/postgresql/15/postgresql.conf.sample' \
   --customize-hook='mkdir -p "$1"/docker-entrypoint-initdb.d "$1"/var/lib/postgresql/data' \
   --customize-hook='chroot "$1" chown -R postgres:postgres /var/lib/postgresql && chmod 1777 "$1"/var/lib/postgresql/data'
