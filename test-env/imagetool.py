@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Builds Skiff's test images from layer specs, pushes them to a registry, and unpacks them again.
 
-  imagetool.py build  --spec images.json --store DIR --rootfs DIR --out refs.json
+  imagetool.py build  --spec images.json --store DIR [--rootfs NAME=TAR ...] --out refs.json
   imagetool.py push   --store DIR --refs refs.json --registry HOST:PORT --list images.txt
   imagetool.py unpack --registry HOST:PORT [--user U --password P] REPO:TAG DEST
 
@@ -337,19 +337,19 @@ def rootfs_entries(tar_path, epoch, base_path=None):
 class BuildContext:
   """Where a spec's relative inputs live, and the epoch every generated timestamp uses."""
 
-  def __init__(self, spec_dir, rootfs_dir, epoch):
-    self.spec_dir, self.rootfs_dir, self.epoch = spec_dir, rootfs_dir, epoch
+  def __init__(self, spec_dir, rootfs_tars, epoch):
+    self.spec_dir, self.rootfs_tars, self.epoch = spec_dir, rootfs_tars, epoch
 
   def rootfs_tar(self, name):
-    path = os.path.join(self.rootfs_dir, name + ".tar")
-    if not os.path.exists(path):
-      raise ImageToolError(f"rootfs {name!r}: {path} does not exist; build it first (test-env/setup.sh does)")
+    path = self.rootfs_tars.get(name)
+    if not path or not os.path.exists(path):
+      raise ImageToolError(f"rootfs {name!r}: no tar given (--rootfs {name}=PATH) or {path} does not exist; "
+                           "test-env/setup.sh builds them")
     return path
 
   def rootfs_recipe(self, name):
     # The recipe file setup.sh writes beside each tar identifies its content without reading the tar.
-    recipe = os.path.join(self.rootfs_dir, name + ".recipe")
-    with open(recipe) as f:
+    with open(self.rootfs_tar(name)[:-len(".tar")] + ".recipe") as f:
       return f.read()
 
 
@@ -588,7 +588,8 @@ def build_image(image, spec, ctx, store):
 def cmd_build(args):
   with open(args.spec) as f:
     spec = json.load(f)
-  ctx = BuildContext(os.path.dirname(os.path.abspath(args.spec)), args.rootfs, args.epoch)
+  rootfs_tars = dict(arg.split("=", 1) for arg in args.rootfs)
+  ctx = BuildContext(os.path.dirname(os.path.abspath(args.spec)), rootfs_tars, args.epoch)
   store = Store(args.store)
   refs = []
   for image in spec["images"]:
@@ -827,7 +828,8 @@ def main(argv=None):
   build = sub.add_parser("build", help="build images from a spec into the store")
   build.add_argument("--spec", required=True)
   build.add_argument("--store", required=True)
-  build.add_argument("--rootfs", required=True, help="directory of <name>.tar + <name>.recipe rootfs tars")
+  build.add_argument("--rootfs", action="append", default=[], metavar="NAME=TAR",
+                     help="a rootfs tar (with TAR minus .tar plus .recipe beside it) that specs call NAME")
   build.add_argument("--out", required=True, help="JSON list of the built tags, for push")
   build.add_argument("--epoch", type=int, default=int(os.environ.get("SOURCE_DATE_EPOCH", "0")))
   build.add_argument("--only", nargs="*", help="build only these repository:tag images")
