@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Builds Skiff's test images from layer specs, pushes them to a registry, and unpacks them again.
 
-  imagetool.py build  --spec images.json --store DIR --rootfs DIR --out refs.json
+  imagetool.py build  --spec images.json --store DIR [--rootfs NAME=TAR ...] --out refs.json
   imagetool.py push   --store DIR --refs refs.json --registry HOST:PORT --list images.txt
   imagetool.py unpack --registry HOST:PORT [--user U --password P] REPO:TAG DEST
 
@@ -252,11 +252,11 @@ def dir_entries(directory, epoch):
 def dpkg_entries(package, epoch):
   """The files a host Debian package installed, as listed by `dpkg -L`."""
   listed = subprocess.run(["dpkg", "-L", package], check=True, capture_output=True, text=True).stdout
-  paths = [p for p in listed.splitlines() if p.startswith("/") and p != "/."]
-  # Skip paths reached through a symlinked directory (/lib -> usr/lib): lower layers own those links.
-  paths = [p for p in paths if os.path.lexists(p) and os.path.realpath(os.path.dirname(p)) == os.path.dirname(p)]
-  paths = [p for p in paths if not (os.path.isdir(p) and os.path.islink(p))]
-  return host_entries(paths, epoch)
+  paths = [p for p in listed.splitlines() if p.startswith("/") and p != "/." and os.path.lexists(p)]
+  # A path through a symlinked directory (/lib/x -> /usr/lib/x) goes in under its real location, so
+  # extracting the layer never replaces a lower layer's /lib symlink with a directory.
+  real = {os.path.join(os.path.realpath(os.path.dirname(p)), os.path.basename(p)) for p in paths}
+  return host_entries(real, epoch)
 
 
 # ---------------------------------------------------------------------------------------------- rootfs tars
@@ -337,19 +337,19 @@ def rootfs_entries(tar_path, epoch, base_path=None):
 class BuildContext:
   """Where a spec's relative inputs live, and the epoch every generated timestamp uses."""
 
-  def __init__(self, spec_dir, rootfs_dir, epoch):
-    self.spec_dir, self.rootfs_dir, self.epoch = spec_dir, rootfs_dir, epoch
+  def __init__(self, spec_dir, rootfs_tars, epoch):
+    self.spec_dir, self.rootfs_tars, self.epoch = spec_dir, rootfs_tars, epoch
 
   def rootfs_tar(self, name):
-    path = os.path.join(self.rootfs_dir, name + ".tar")
-    if not os.path.exists(path):
-      raise ImageToolError(f"rootfs {name!r}: {path} does not exist; build it first (test-env/setup.sh does)")
+    path = self.rootfs_tars.get(name)
+    if not path or not os.path.exists(path):
+      raise ImageToolError(f"rootfs {name!r}: no tar given (--rootfs {name}=PATH) or {path} does not exist; "
+                           "test-env/setup.sh builds them")
     return path
 
   def rootfs_recipe(self, name):
     # The recipe file setup.sh writes beside each tar identifies its content without reading the tar.
-    recipe = os.path.join(self.rootfs_dir, name + ".recipe")
-    with open(recipe) as f:
+    with open(self.rootfs_tar(name)[:-len(".tar")] + ".recipe") as f:
       return f.read()
 
 
@@ -420,11 +420,16 @@ def compress(src, dst, compression):
     raise ImageToolError(f"unknown compression {compression!r} (use gzip, zstd or none)")
 
 
+def layer_key(spec, compression, ctx):
+  """The cache key of a built layer: its spec, what its parts read, the compression, the tool itself."""
+  inputs = [part_inputs(p, ctx) for p in spec["parts"]]
+  return sha256_hex(canonical([TOOL_HASH, ctx.epoch, compression, spec, inputs]))
+
+
 def build_layer(name, spec, compression, ctx, store):
-  """Builds (or finds in the store) one layer; returns {digest, diff_id, size, compression}."""
+  """Builds (or finds in the store) one layer; returns {digest, diff_id, size, compression, created_by}."""
   parts = spec["parts"]
-  key = sha256_hex(canonical([TOOL_HASH, ctx.epoch, compression, parts,
-                              [part_inputs(p, ctx) for p in parts]]))
+  key = layer_key(spec, compression, ctx)
   rec = store.record("layers", key)
   if rec:
     return rec
@@ -562,9 +567,8 @@ FORMAT_TAG_SUFFIX = {"oci": "", "docker": "-docker", "oci-nomt": "-nomt"}
 
 def build_image(image, spec, ctx, store):
   """Builds every format of one image spec; returns [{name, tag, digest, mediaType}], cached by recipe."""
-  layer_names = [n for c in image.get("index", [image]) for n in c.get("layers", [])]
-  layer_keys = [[spec["layers"][n]["parts"], [part_inputs(p, ctx) for p in spec["layers"][n]["parts"]]]
-                for n in layer_names if n in spec["layers"]]
+  layer_keys = [layer_key(spec["layers"][n], c.get("compression", "gzip"), ctx)
+                for c in image.get("index", [image]) for n in c.get("layers", []) if n in spec["layers"]]
   key = sha256_hex(canonical([TOOL_HASH, ctx.epoch, image, layer_keys]))
   rec = store.record("images", key)
   if rec:
@@ -584,7 +588,8 @@ def build_image(image, spec, ctx, store):
 def cmd_build(args):
   with open(args.spec) as f:
     spec = json.load(f)
-  ctx = BuildContext(os.path.dirname(os.path.abspath(args.spec)), args.rootfs, args.epoch)
+  rootfs_tars = dict(arg.split("=", 1) for arg in args.rootfs)
+  ctx = BuildContext(os.path.dirname(os.path.abspath(args.spec)), rootfs_tars, args.epoch)
   store = Store(args.store)
   refs = []
   for image in spec["images"]:
@@ -823,7 +828,8 @@ def main(argv=None):
   build = sub.add_parser("build", help="build images from a spec into the store")
   build.add_argument("--spec", required=True)
   build.add_argument("--store", required=True)
-  build.add_argument("--rootfs", required=True, help="directory of <name>.tar + <name>.recipe rootfs tars")
+  build.add_argument("--rootfs", action="append", default=[], metavar="NAME=TAR",
+                     help="a rootfs tar (with TAR minus .tar plus .recipe beside it) that specs call NAME")
   build.add_argument("--out", required=True, help="JSON list of the built tags, for push")
   build.add_argument("--epoch", type=int, default=int(os.environ.get("SOURCE_DATE_EPOCH", "0")))
   build.add_argument("--only", nargs="*", help="build only these repository:tag images")

@@ -26,10 +26,17 @@ install_packages() {
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   log "installing ${missing[*]}"
+  local aptlog
+  aptlog="$(mktemp /tmp/skiff-testenv-apt.XXXXXX)"
   # Third-party sources on some machines are unreachable; apt still refreshes the Debian ones.
-  apt-get update -qq >/dev/null 2>&1 || log "apt-get update reported errors (continuing)"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
-    || die "apt-get install ${missing[*]} failed; run it by hand to see why"
+  apt-get update -qq >"$aptlog" 2>&1 || log "apt-get update reported errors (continuing)"
+  # The lock timeout lets a concurrent run's install finish first instead of failing on dpkg's lock.
+  if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      -o DPkg::Lock::Timeout=600 "${missing[@]}" >>"$aptlog" 2>&1; then
+    tail -n 20 "$aptlog" >&2
+    die "apt-get install ${missing[*]} failed (log: $aptlog)"
+  fi
+  rm -f "$aptlog"
 }
 
 install_packages
@@ -37,12 +44,17 @@ install_packages
 mkdir -p "$CACHE" "$OUT"
 # Serialise concurrent runs; fd 9 is closed for the registries so they never hold the lock.
 exec 9>"$CACHE/lock"
-flock 9
+flock -n 9 || { log "waiting for another setup.sh run (lock $CACHE/lock)"; flock 9; }
 
 # ------------------------------------------------------------------------------------------ root filesystems
-# Each tar is rebuilt only when its recipe (the mmdebstrap arguments) changes; <name>.recipe records it.
+# Each tar is named after a hash of its recipe (mmdebstrap version, arguments, apt sources), so it is
+# rebuilt only when the recipe changes and checkouts with different recipes can share the cache.
 ROOTFS="$CACHE/rootfs"
 DEBS="$CACHE/debs"   # downloaded .debs, shared by all mmdebstrap runs so each package is fetched once
+ROOTFS_ARGS=()       # --rootfs NAME=TAR for imagetool.py
+mkdir -p "$ROOTFS"
+# Tars no checkout has used for two weeks are from old recipes.
+find "$ROOTFS" -maxdepth 1 -name '*.tar' -mtime +14 -exec sh -c 'rm -f "$1" "${1%.tar}".*' sh {} \;
 
 # mmdebstrap's scratch dir; a run killed midway leaves mounts (proc, sys, dev/pts) in it, undone here.
 SCRATCH="$CACHE/mmdebstrap-tmp"
@@ -58,31 +70,40 @@ clean_scratch() {
   mkdir -p "$SCRATCH"
 }
 
-build_rootfs() {  # build_rootfs NAME [mmdebstrap options...]: $ROOTFS/NAME.tar, unless already built
+# Options of every build: merged /usr without the usrmerge package (and its perl), no docs or
+# translations, shared .deb cache, and no host-specific resolv.conf/hostname in the tree.
+MMDEBSTRAP_OPTS=(--variant=minbase --mode=root --format=tar --skip=essential/unlink
+  --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr
+  --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/share/doc/*/copyright'
+  --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/info/*'
+  --dpkgopt='path-exclude=/usr/share/locale/*'
+  --setup-hook='mkdir -p "$1"/var/cache/apt/archives/'
+  --setup-hook="sync-in $DEBS /var/cache/apt/archives/"
+  --customize-hook="sync-out /var/cache/apt/archives $DEBS"
+  --customize-hook='rm -f "$1"/etc/resolv.conf "$1"/etc/hostname')
+
+build_rootfs() {  # build_rootfs NAME [mmdebstrap options...]: $ROOTFS/NAME-<recipe hash>.tar
   local name="$1"; shift
-  local recipe sources=/etc/apt/sources.list.d/debian.sources
+  local recipe tar sources=/etc/apt/sources.list.d/debian.sources
   [ -f "$sources" ] || sources=""   # without it mmdebstrap uses deb.debian.org with updates and security
-  recipe="$(printf '%s\n' "mmdebstrap $(dpkg-query -W -f='${Version}' mmdebstrap)" "$@" "$sources" \
-    ${sources:+"$(cat "$sources")"})"
-  if [ -f "$ROOTFS/$name.tar" ] && [ "$(cat "$ROOTFS/$name.recipe" 2>/dev/null)" = "$recipe" ]; then
+  recipe="$(printf '%s\n' "mmdebstrap $(dpkg-query -W -f='${Version}' mmdebstrap)" "${MMDEBSTRAP_OPTS[@]}" \
+    "$@" "$sources" ${sources:+"$(cat "$sources")"})"
+  tar="$ROOTFS/$name-$(printf '%s' "$recipe" | sha256sum | cut -c1-16).tar"
+  ROOTFS_ARGS+=(--rootfs "$name=$tar")
+  if [ -f "$tar" ]; then
+    touch "$tar"
     return 0
   fi
-  log "building rootfs $name with mmdebstrap (about a minute)"
-  mkdir -p "$ROOTFS" "$DEBS"
-  rm -f "$ROOTFS/$name.recipe"
+  log "building rootfs $name with mmdebstrap (one to four minutes)"
+  mkdir -p "$DEBS"
   clean_scratch
-  if ! TMPDIR="$SCRATCH" mmdebstrap --variant=minbase --mode=root --format=tar --skip=essential/unlink \
-      --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr \
-      --setup-hook='mkdir -p "$1"/var/cache/apt/archives/' \
-      --setup-hook="sync-in $DEBS /var/cache/apt/archives/" \
-      --customize-hook="sync-out /var/cache/apt/archives $DEBS" \
-      --customize-hook='rm -f "$1"/etc/resolv.conf "$1"/etc/hostname' \
-      "$@" bookworm "$ROOTFS/$name.tar.tmp" $sources >"$ROOTFS/$name.log" 2>&1; then
-    tail -n 20 "$ROOTFS/$name.log" >&2
-    die "mmdebstrap for rootfs $name failed; full log: $ROOTFS/$name.log"
+  if ! TMPDIR="$SCRATCH" mmdebstrap "${MMDEBSTRAP_OPTS[@]}" "$@" bookworm "$tar.tmp" $sources \
+      >"${tar%.tar}.log" 2>&1; then
+    tail -n 20 "${tar%.tar}.log" >&2
+    die "mmdebstrap for rootfs $name failed; full log: ${tar%.tar}.log"
   fi
-  mv "$ROOTFS/$name.tar.tmp" "$ROOTFS/$name.tar"
-  printf '%s' "$recipe" >"$ROOTFS/$name.recipe"
+  printf '%s' "$recipe" >"${tar%.tar}.recipe"
+  mv "$tar.tmp" "$tar"
 }
 
 build_rootfs base
@@ -90,8 +111,10 @@ build_rootfs redis --include=redis-server \
   --customize-hook='mkdir -p "$1"/data && chroot "$1" chown redis:redis /data'
 # Like the official image: no cluster from the package, listen on all addresses by default.
 # (/run is emptied by mmdebstrap; the entrypoints create /run/postgresql and /run/mysqld.)
+# The JIT provider and its 100 MB libLLVM go: without them PostgreSQL just runs with JIT unavailable.
 build_rootfs postgres --include=postgresql-15 \
   --customize-hook='rm -rf "$1"/var/lib/postgresql/15 "$1"/etc/postgresql/15' \
+  --customize-hook='rm -rf "$1"/usr/lib/postgresql/15/lib/llvmjit* "$1"/usr/lib/postgresql/15/lib/bitcode "$1"/usr/lib/x86_64-linux-gnu/libLLVM-*' \
   --customize-hook='sed -ri "s!^#?(listen_addresses)\s*=\s*\S+.*!\1 = '"'*'"'!" "$1"/usr/share/postgresql/15/postgresql.conf.sample' \
   --customize-hook='mkdir -p "$1"/docker-entrypoint-initdb.d "$1"/var/lib/postgresql/data' \
   --customize-hook='chroot "$1" chown -R postgres:postgres /var/lib/postgresql && chmod 1777 "$1"/var/lib/postgresql/data'
@@ -106,7 +129,7 @@ build_rootfs node18 --include=nodejs
 
 # ------------------------------------------------------------------------------------------ images
 STORE="$CACHE/store"
-"$PYTHON" "$HERE/imagetool.py" build --spec "$HERE/images.json" --store "$STORE" --rootfs "$ROOTFS" \
+"$PYTHON" "$HERE/imagetool.py" build --spec "$HERE/images.json" --store "$STORE" "${ROOTFS_ARGS[@]}" \
   --out "$CACHE/refs.json" || die "building the test images failed (see above)"
 
 # ------------------------------------------------------------------------------------------ registries
@@ -168,7 +191,7 @@ start_registry() {  # start_registry NAME ADDR
 
 wait_for() {  # wait_for NAME ADDR
   local i
-  for i in $(seq 100); do
+  for i in $(seq 300); do
     answers "$2" && return 0
     kill -0 "$(cat "$CACHE/registry-$1.pid")" 2>/dev/null || break
     sleep 0.1
