@@ -9,8 +9,8 @@
 # test-env registry's storage read-only on the same address (127.0.0.1:55000), so `docker pull` and Skiff pull
 # the very same blobs. dockerd runs with --iptables=false --ip-masq=false: the namespace has no route out, so
 # there is nothing to NAT, and its bridge and ip_forward setting stay inside the namespace.
-# Needs root, Debian's docker.io (dockerd, containerd, runc), docker-registry, curl and a test env
-# (test-env/setup.sh). Work dir: ${SKIFF_BENCH_CACHE:-/var/cache/skiff-bench}/docker.
+# Needs root, docker-registry, curl and a test env (test-env/setup.sh); installs Debian's docker.io (dockerd,
+# containerd, runc) if missing. Work dir: ${SKIFF_BENCH_CACHE:-/var/cache/skiff-bench}/docker.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -102,13 +102,28 @@ YAML
   die "the registry in $NETNS did not answer on $REGISTRY_ADDR; log: $WORK/registry.log"
 }
 
+# Debian's docker.io, without letting its system service start (that daemon would live outside the namespace).
+install_docker() {
+  command -v dockerd >/dev/null && return 0
+  log "installing Debian's docker.io (dockerd, containerd, runc); its system service is kept from starting"
+  local guard=/usr/sbin/policy-rc.d placed=false rc=0
+  if [ ! -e "$guard" ]; then
+    printf '#!/bin/sh\n# benchmarks/docker-env.sh: no service starts while docker.io installs\nexit 101\n' >"$guard"
+    chmod 755 "$guard"
+    placed=true
+  fi
+  apt-get update -qq >/dev/null 2>&1 || log "apt-get update reported errors (continuing)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io >/dev/null || rc=$?
+  $placed && rm -f "$guard"
+  [ "$rc" = 0 ] || die "apt-get install docker.io failed (exit $rc); run it by hand to see why"
+}
+
 start_dockerd() {
   local pid
   if pid="$(alive dockerd "$WORK/data")"; then
     dockerd_answers && { log "dockerd already running (pid $pid), socket $SOCKET"; return 0; }
     die "dockerd (pid $pid) runs but does not answer on $SOCKET; run '$0 stop' and start again (log: $WORK/dockerd.log)"
   fi
-  command -v dockerd >/dev/null || die "dockerd is not installed; install it with: apt-get install -y docker.io"
   echo '{}' >"$WORK/daemon.json"   # so that /etc/docker/daemon.json, meant for a system daemon, is not read
   # nsenter, not `ip netns exec`: the latter remounts /sys and dockerd then finds no devices cgroup.
   # setsid and nsenter both exec, so $! is dockerd itself.
@@ -159,6 +174,7 @@ cmd_start() {
   mkdir -p "$WORK"
   start_netns
   start_registry
+  install_docker
   start_dockerd
   log "ready: export DOCKER_HOST=unix://$SOCKET"
 }
