@@ -42,8 +42,8 @@ start_docker() {
 }
 
 run_pull() {
-  java ${SKIFF_JAVA_OPTS:-} -cp "$JAR" dev.skiff.benchmarks.PullBenchmark --results benchmarks/results \
-    "${docker_flags[@]}" "$@"
+  # shellcheck disable=SC2086 # SKIFF_JAVA_OPTS is a list of JVM flags
+  java ${SKIFF_JAVA_OPTS:-} -cp "$JAR" dev.skiff.benchmarks.PullBenchmark "${docker_flags[@]}" "$@"
 }
 
 scenario="${1:-}"

@@ -45,10 +45,12 @@ public final class PullBenchmark implements Callable<Integer> {
       description = "Images in that registry (default: ${DEFAULT-VALUE}).")
   private List<String> images;
 
-  @Option(names = "--rounds", defaultValue = "5", description = "Measured rounds per image (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--rounds", defaultValue = "5",
+      description = "Measured rounds per image (default: ${DEFAULT-VALUE}).")
   private int rounds;
 
-  @Option(names = "--warmup", defaultValue = "1", description = "Rounds run first and not counted (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--warmup", defaultValue = "1",
+      description = "Rounds run first and not counted (default: ${DEFAULT-VALUE}).")
   private int warmup;
 
   @Option(names = "--docker-host", paramLabel = "URL",

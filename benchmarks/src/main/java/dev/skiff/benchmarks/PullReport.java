@@ -66,16 +66,23 @@ record PullReport(
   }
 
   private List<String> notes() {
+    boolean withDocker = dockerMissing.isEmpty();
     List<String> notes = new ArrayList<>();
-    notes.add("Cold pull + unpack from the registry at " + registry + ": " + rounds + " rounds per image after "
-        + warmup + " warm-up, Skiff and docker interleaved; median (min–max) wall-clock seconds.");
-    notes.add("Skiff: Engine.create + engine.pull into a new, empty store each round. docker: `docker pull` after "
-        + "removing every image from the daemon; the daemon runs in network namespace skiff-bench and pulls from "
-        + "its own read-only registry process serving the same storage.");
-    notes.add("Both read the registry's files from the OS page cache (it is not dropped between rounds); "
-        + "dirty pages are flushed (sync) before each timed pull.");
+    notes.add("Cold pull + unpack from the registry at " + registry + ": " + count(rounds, "round")
+        + " per image after " + warmup + " warm-up" + (withDocker ? ", Skiff and docker interleaved" : "")
+        + "; median (min–max) wall-clock seconds.");
+    String skiff = "Skiff: Engine.create + engine.pull into a new, empty store each round.";
+    notes.add(withDocker ? skiff + " docker: `docker pull` after removing every image from the daemon; the daemon"
+        + " runs in network namespace skiff-bench and pulls from its own read-only registry process serving the same"
+        + " storage." : skiff);
+    notes.add((withDocker ? "Both read" : "Skiff reads") + " the registry's files from the OS page cache (it is not"
+        + " dropped between rounds); dirty pages are flushed (sync) before each timed pull.");
     dockerMissing.ifPresent(why -> notes.add("No docker comparison: " + why));
     return notes;
+  }
+
+  private static String count(int n, String noun) {
+    return n + " " + noun + (n == 1 ? "" : "s");
   }
 
   private Table table() {

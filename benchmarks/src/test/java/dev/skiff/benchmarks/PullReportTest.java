@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 class PullReportTest {
   private static final MachineDescription MACHINE =
-      new MachineDescription(2, 24L << 30, "Linux 6.1 amd64", "Some CPU, 2 GHz", "17.0.9", "20.10.24");
+      new MachineDescription(2, 24L << 30, "0.50 0.40 0.30", "Linux 6.1 amd64", "Some CPU, 2 GHz", "17.0.9",
+          "20.10.24");
 
   private static Samples seconds(double... values) {
     return new Samples(java.util.Arrays.stream(values).mapToObj(v -> Duration.ofMillis((long) (v * 1000))).toList());
@@ -39,7 +40,7 @@ class PullReportTest {
   @Test
   void textShowsOneRowPerImageWithMediansRatioAndVerdict() {
     String text = report(List.of(fast, slow), Optional.empty()).text();
-    assertThat(text).contains("page cache");
+    assertThat(text).contains("page cache", "interleaved");
     assertThat(text.lines().filter(l -> l.startsWith("postgres:15"))).singleElement().satisfies(row -> assertThat(row)
         .contains("130.0 MiB", "2.20 s (2.00–2.50)", "5.80 s (5.00–6.00)", "0.38", "≤ 0.50", "PASS"));
     assertThat(text.lines().filter(l -> l.startsWith("redis:7.0"))).singleElement()
@@ -50,7 +51,8 @@ class PullReportTest {
   void withoutDockerTheTableHasOnlySkiffAndOneLineSaysWhy() {
     PullResult alone = new PullResult("library/redis:7.0", 40L << 20, seconds(1.0), Optional.empty());
     String text = report(List.of(alone), Optional.of("no --docker-host was given")).text();
-    assertThat(text).contains("No docker comparison: no --docker-host was given");
+    assertThat(text).contains("No docker comparison: no --docker-host was given")
+        .doesNotContain("interleaved", "docker pull");
     assertThat(text.lines().filter(l -> l.startsWith("image"))).singleElement()
         .satisfies(header -> assertThat(header).doesNotContain("docker", "result"));
   }

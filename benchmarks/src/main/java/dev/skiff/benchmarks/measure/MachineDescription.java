@@ -12,16 +12,18 @@ import java.util.Optional;
  * The machine a benchmark ran on, so that its figures can be compared with later runs.
  *
  * @param memoryBytes 0 when unknown
- * @param docker the Docker versions used, or why Docker was not used
+ * @param loadAverage the 1, 5 and 15 minute load averages when the benchmark started: others' work skews results
+ * @param docker the Docker version used, or why Docker was not used
  */
-public record MachineDescription(int cpus, long memoryBytes, String kernel, String cpuModel, String java,
-    String docker) {
+public record MachineDescription(int cpus, long memoryBytes, String loadAverage, String kernel, String cpuModel,
+    String java, String docker) {
 
   /** This machine, as Linux's /proc and the running JVM describe it. */
   public static MachineDescription ofThisMachine(String docker) {
     return new MachineDescription(
         Runtime.getRuntime().availableProcessors(),
         read(Path.of("/proc/meminfo")).map(MachineDescription::memTotal).orElse(0L),
+        read(Path.of("/proc/loadavg")).map(MachineDescription::loadAverage).orElse("unknown"),
         System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
         read(Path.of("/proc/cpuinfo")).flatMap(MachineDescription::cpuModel).orElse("unknown"),
         Runtime.version() + " (" + System.getProperty("java.vm.name") + ", " + System.getProperty("java.vendor") + ")",
@@ -34,6 +36,7 @@ public record MachineDescription(int cpus, long memoryBytes, String kernel, Stri
     f.put("cpus", Integer.toString(cpus));
     f.put("memory", memoryBytes == 0 ? "unknown"
         : String.format(Locale.ROOT, "%.1f GiB", memoryBytes / (double) (1L << 30)));
+    f.put("load", loadAverage + " (1, 5, 15 min averages at start)");
     f.put("kernel", kernel);
     f.put("cpu", cpuModel);
     f.put("java", java);
@@ -50,6 +53,12 @@ public record MachineDescription(int cpus, long memoryBytes, String kernel, Stri
         .mapToLong(kib -> Long.parseLong(kib) * 1024)
         .findFirst()
         .orElse(0);
+  }
+
+  /** The three load averages from the text of /proc/loadavg, e.g. {@code 0.52 1.10 0.98}. */
+  static String loadAverage(String loadavg) {
+    String[] fields = loadavg.strip().split("\\s+");
+    return fields.length < 3 ? "unknown" : String.join(" ", fields[0], fields[1], fields[2]);
   }
 
   /** The first "model name" in the text of /proc/cpuinfo. */

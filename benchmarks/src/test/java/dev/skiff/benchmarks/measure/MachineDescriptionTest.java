@@ -21,10 +21,16 @@ class MachineDescriptionTest {
   }
 
   @Test
+  void readsTheThreeLoadAverages() {
+    assertThat(MachineDescription.loadAverage("7.64 8.65 6.29 3/412 11406\n")).isEqualTo("7.64 8.65 6.29");
+    assertThat(MachineDescription.loadAverage("")).isEqualTo("unknown");
+  }
+
+  @Test
   void describesThisMachineWithEveryField() {
     MachineDescription m = MachineDescription.ofThisMachine("not measured");
     assertThat(m.cpus()).isEqualTo(Runtime.getRuntime().availableProcessors());
-    assertThat(m.fields()).containsOnlyKeys("cpus", "memory", "kernel", "cpu", "java", "docker")
+    assertThat(m.fields()).containsOnlyKeys("cpus", "memory", "load", "kernel", "cpu", "java", "docker")
         .containsEntry("docker", "not measured")
         .containsEntry("cpus", Integer.toString(m.cpus()));
     assertThat(m.fields().get("java")).startsWith(Runtime.version().toString());
