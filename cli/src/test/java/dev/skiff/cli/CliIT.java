@@ -1,0 +1,84 @@
+package dev.skiff.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs the packaged {@code skiff} jar as a user would, against the local test registry. */
+class CliIT {
+  static String registry;
+  @TempDir Path store;
+
+  record Result(int code, String out, String err) {}
+
+  @BeforeAll
+  static void readTestEnvironment() throws IOException {
+    Properties p = new Properties();
+    try (InputStream in = Files.newInputStream(Path.of(System.getProperty("skiff.testenv")))) {
+      p.load(in);
+    }
+    registry = p.getProperty("registry");
+  }
+
+  Result skiff(String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", "target/skiff.jar"));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().put("SKIFF_STORE", store.toString());
+    Path err = Files.createTempFile(store.getParent(), "err", ".txt");
+    pb.redirectError(err.toFile());
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(3, TimeUnit.MINUTES)).isTrue();
+    return new Result(p.exitValue(), out, Files.readString(err));
+  }
+
+  @Test
+  void pullImagesInspectRemovePrune() throws Exception {
+    String busybox = registry + "/library/busybox:1.35";
+    String redis = registry + "/library/redis:7.0";
+
+    Result pull = skiff("pull", busybox, redis);
+    assertThat(pull.code()).as(pull.err()).isZero();
+    assertThat(pull.out()).contains(busybox + ": sha256:").contains(redis + ": sha256:");
+
+    Result images = skiff("images");
+    assertThat(images.out()).contains("IMAGE").contains(busybox).contains(redis).contains("linux/amd64");
+
+    Result inspect = skiff("inspect", redis);
+    assertThat(inspect.code()).isZero();
+    assertThat(inspect.out()).contains("Entrypoint:").contains("ExposedPorts: [6379/tcp]").contains("Layers:");
+
+    assertThat(skiff("rmi", redis).code()).isZero();
+    Result prune = skiff("prune");
+    assertThat(prune.out()).contains("Removed 2 blobs, 2 layers"); // manifest + config; base + redis layer
+    assertThat(skiff("images", "-q").out().strip()).isEqualTo(busybox);
+  }
+
+  @Test
+  void badInputGetsAMessageNotAStackTrace() throws Exception {
+    Result bad = skiff("pull", "Not/A:Valid:Ref");
+    assertThat(bad.code()).isEqualTo(1);
+    assertThat(bad.err()).startsWith("skiff: Invalid image reference").doesNotContain("\tat ");
+
+    Result missing = skiff("inspect", registry + "/library/busybox:1.35");
+    assertThat(missing.code()).isEqualTo(1);
+    assertThat(missing.err()).contains("not in the store").contains("skiff pull");
+
+    Result offline = skiff("pull", "--policy", "never", registry + "/library/busybox:1.35");
+    assertThat(offline.code()).isEqualTo(1);
+    assertThat(offline.err()).contains("pull policy is 'never'");
+  }
+}
