@@ -3,7 +3,8 @@
 #   docker-env.sh start    create netns skiff-bench, start a read-only registry and dockerd inside it
 #   docker-env.sh stop     stop exactly what start started (pid files), remove the netns
 #   docker-env.sh status   say what runs; exit 0 when everything is up, 3 otherwise
-#   docker-env.sh env      print "export DOCKER_HOST=..." for the daemon's socket (eval it)
+#   docker-env.sh env      print "export DOCKER_HOST=... SKIFF_BENCH_NETNS=..." (eval it): the daemon's socket, and
+#                          the namespace to nsenter so as to reach the same registry process as the daemon
 #
 # Inside the namespace, dockerd sees only its own loopback. A second docker-registry process there serves the
 # test-env registry's storage read-only on the same address (127.0.0.1:55000), so `docker pull` and Skiff pull
@@ -219,6 +220,6 @@ case "${1:-}" in
   start) cmd_start ;;
   stop) cmd_stop ;;
   status) cmd_status ;;
-  env) echo "export DOCKER_HOST=unix://$SOCKET" ;;
+  env) echo "export DOCKER_HOST=unix://$SOCKET SKIFF_BENCH_NETNS=$NETNS_PATH" ;;
   *) echo "usage: $0 start|stop|status|env" >&2; exit 2 ;;
 esac

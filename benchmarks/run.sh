@@ -29,7 +29,10 @@ prepare() {
 
 # Starts the private dockerd unless it already runs; stops it on exit only if it was started here.
 # A daemon that cannot start is reported by docker-env.sh, and the benchmark then says it has no docker figures.
+# With the daemon up, the benchmark JVM runs in its network namespace: Skiff and docker then pull from the very same
+# registry process, and the test-env registry on the host may come and go meanwhile.
 docker_flags=()
+in_netns=()
 start_docker() {
   if benchmarks/docker-env.sh status >/dev/null; then
     log "using the docker env that is already running"
@@ -39,11 +42,15 @@ start_docker() {
   fi
   eval "$(benchmarks/docker-env.sh env)"
   docker_flags=(--docker-host "$DOCKER_HOST")
+  if benchmarks/docker-env.sh status >/dev/null; then
+    in_netns=(nsenter --net="$SKIFF_BENCH_NETNS")
+    docker_flags+=(--note "The benchmark ran inside that namespace too: Skiff pulled from the same registry process.")
+  fi
 }
 
 run_pull() {
   # shellcheck disable=SC2086 # SKIFF_JAVA_OPTS is a list of JVM flags
-  java ${SKIFF_JAVA_OPTS:-} -cp "$JAR" dev.skiff.benchmarks.PullBenchmark "${docker_flags[@]}" "$@"
+  "${in_netns[@]}" java ${SKIFF_JAVA_OPTS:-} -cp "$JAR" dev.skiff.benchmarks.PullBenchmark "${docker_flags[@]}" "$@"
 }
 
 scenario="${1:-}"

@@ -73,6 +73,10 @@ public final class PullBenchmark implements Callable<Integer> {
           + " /var/cache/skiff-bench/skiff (same file system as docker-env.sh's data root).")
   private Path work;
 
+  @Option(names = "--note", paramLabel = "TEXT",
+      description = "A line for the report's notes, e.g. how this run was set up (repeatable).")
+  private List<String> notes = List.of();
+
   @Option(names = "--results", paramLabel = "DIR", defaultValue = "benchmarks/results",
       description = "Where pull-<date>.csv and .md are written (default: ${DEFAULT-VALUE}).")
   private Path results;
@@ -114,7 +118,7 @@ public final class PullBenchmark implements Callable<Integer> {
     }
 
     PullReport report = new PullReport(LocalDate.now(), registryAddress, rounds, warmup, target, machine, measured,
-        Optional.ofNullable(dockerMissing));
+        notes, Optional.ofNullable(dockerMissing));
     System.out.println();
     System.out.print(report.text());
     List<Path> files = ResultFiles.write(results, "pull", report.date(), report.csv(), report.markdown());

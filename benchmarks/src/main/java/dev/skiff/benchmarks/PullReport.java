@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
 /**
  * The pull benchmark's results as a terminal table, a markdown page and CSV.
  *
+ * @param extraNotes lines the caller adds to the notes, e.g. how the run was set up
  * @param dockerMissing why Docker was not measured, empty when it was
  */
 record PullReport(
@@ -24,10 +25,12 @@ record PullReport(
     double target,
     MachineDescription machine,
     List<PullResult> results,
+    List<String> extraNotes,
     Optional<String> dockerMissing) {
 
   PullReport {
     results = List.copyOf(results);
+    extraNotes = List.copyOf(extraNotes);
   }
 
   /** The notes, then the table, as printed at the end of a run. */
@@ -77,6 +80,7 @@ record PullReport(
         + " storage." : skiff);
     notes.add((withDocker ? "Both read" : "Skiff reads") + " the registry's files from the OS page cache (it is not"
         + " dropped between rounds); dirty pages are flushed (sync) before each timed pull.");
+    notes.addAll(extraNotes);
     dockerMissing.ifPresent(why -> notes.add("No docker comparison: " + why));
     return notes;
   }

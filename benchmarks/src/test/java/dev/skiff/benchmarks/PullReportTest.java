@@ -21,7 +21,8 @@ class PullReportTest {
   }
 
   private static PullReport report(List<PullResult> results, Optional<String> dockerMissing) {
-    return new PullReport(LocalDate.of(2025, 3, 7), "127.0.0.1:55000", 3, 1, 0.5, MACHINE, results, dockerMissing);
+    return new PullReport(LocalDate.of(2025, 3, 7), "127.0.0.1:55000", 3, 1, 0.5, MACHINE, results,
+        List.of("Set up by hand."), dockerMissing);
   }
 
   private final PullResult fast = new PullResult("library/postgres:15", 130L << 20,
@@ -40,7 +41,7 @@ class PullReportTest {
   @Test
   void textShowsOneRowPerImageWithMediansRatioAndVerdict() {
     String text = report(List.of(fast, slow), Optional.empty()).text();
-    assertThat(text).contains("page cache", "interleaved");
+    assertThat(text).contains("page cache", "interleaved", "Set up by hand.");
     assertThat(text.lines().filter(l -> l.startsWith("postgres:15"))).singleElement().satisfies(row -> assertThat(row)
         .contains("130.0 MiB", "2.20 s (2.00–2.50)", "5.80 s (5.00–6.00)", "0.38", "≤ 0.50", "PASS"));
     assertThat(text.lines().filter(l -> l.startsWith("redis:7.0"))).singleElement()
