@@ -4,7 +4,7 @@ import dev.skiff.benchmarks.measure.Timed;
 import dev.skiff.engine.Engine;
 import dev.skiff.engine.EngineConfig;
 import dev.skiff.engine.store.ImageRecord;
-import dev.skiff.engine.store.TreeDeleter;
+import dev.skiff.engine.fs.TreeDeleter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
