@@ -95,10 +95,10 @@ public final class RegistryClient {
   /** Fetches a small blob (an image config) and verifies its digest and size. */
   public byte[] fetchBlob(ImageReference repository, Descriptor descriptor) throws IOException {
     String what = "blob " + descriptor.digest() + " of " + repository;
+    if (descriptor.size() > MAX_DOCUMENT_BYTES) {
+      throw new RegistryException(what + ": " + descriptor.size() + " bytes is too large for a config blob", 0);
+    }
     try (InputStream in = openBlob(repository, descriptor)) {
-      if (descriptor.size() > MAX_DOCUMENT_BYTES) {
-        throw new RegistryException(what + ": " + descriptor.size() + " bytes is too large for a config blob", 0);
-      }
       byte[] body = in.readAllBytes();
       Digest actual = Digest.sha256Of(body);
       if (!actual.equals(descriptor.digest())) {

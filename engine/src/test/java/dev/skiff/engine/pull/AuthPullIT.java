@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.skiff.engine.Engine;
 import dev.skiff.engine.EngineConfig;
 import dev.skiff.engine.registry.CredentialSource;
+import dev.skiff.engine.registry.RegistryClient;
 import dev.skiff.engine.registry.RegistryException;
 import dev.skiff.engine.testing.TestEnvironment;
 import java.io.IOException;
@@ -63,6 +64,18 @@ class AuthPullIT {
           .isInstanceOf(RegistryException.class)
           .hasMessageContaining("refused the credentials");
     }
+  }
+
+  @Test
+  void pingAuthenticatesWhenAsked(@TempDir Path home) throws IOException {
+    String registry = TestEnvironment.authRegistry();
+    RegistryClient anonymous = RegistryClient.builder().credentials(CredentialSource.anonymous()).build();
+    assertThatThrownBy(() -> anonymous.ping(registry))
+        .isInstanceOf(RegistryException.class)
+        .satisfies(e -> assertThat(((RegistryException) e).status()).isEqualTo(401));
+
+    writeConfig(home.resolve(".docker"), TestEnvironment.authUsername(), TestEnvironment.authPassword());
+    RegistryClient.builder().credentials(CredentialSource.dockerConfig(Map.of(), home)).build().ping(registry);
   }
 
   static void writeConfig(Path dockerDir, String user, String password) throws IOException {
