@@ -11,7 +11,12 @@ PLAIN_ADDR=127.0.0.1:55000
 AUTH_ADDR=127.0.0.1:55001
 AUTH_USER=skiff
 AUTH_PASSWORD=skiff-secret
-PACKAGES=(mmdebstrap docker-registry busybox-static apache2-utils zstd python3 curl uidmap)
+# A registry that wants Bearer tokens from a token service; the tests run that service (it signs with TOKEN_DIR/key.pem).
+TOKEN_ADDR=127.0.0.1:55002
+TOKEN_REALM=http://127.0.0.1:55003/token
+TOKEN_SERVICE=skiff-testenv-token
+TOKEN_ISSUER=skiff-testenv-token-issuer
+PACKAGES=(mmdebstrap docker-registry busybox-static apache2-utils zstd python3 curl uidmap openssl)
 # One fixed epoch: every timestamp in every image derives from it, so rebuilds give identical blobs.
 export SOURCE_DATE_EPOCH=1704067200
 PYTHON=/usr/bin/python3
@@ -147,6 +152,12 @@ port_taken() {  # port_taken ADDR
 
 write_configs() {
   mkdir -p "$PLAIN_DIR"
+  local token_dir="$CACHE/token"
+  if [ ! -s "$token_dir/cert.pem" ] || [ ! -s "$token_dir/key.pem" ]; then
+    mkdir -p "$token_dir"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=$TOKEN_ISSUER" \
+      -keyout "$token_dir/key.pem" -out "$token_dir/cert.pem" 2>/dev/null || die "openssl could not make the token key"
+  fi
   if ! htpasswd -vb "$CACHE/htpasswd" "$AUTH_USER" "$AUTH_PASSWORD" >/dev/null 2>&1; then
     htpasswd -Bbn "$AUTH_USER" "$AUTH_PASSWORD" >"$CACHE/htpasswd"
   fi
@@ -168,6 +179,16 @@ storage:
 http: {addr: $AUTH_ADDR, secret: skiff-testenv-auth}
 auth:
   htpasswd: {realm: skiff-testenv, path: $CACHE/htpasswd}
+YAML
+  cat >"$CACHE/registry-token.yml" <<YAML
+version: 0.1
+log: {level: warn, accesslog: {disabled: true}}
+storage:
+  filesystem: {rootdirectory: $PLAIN_DIR}
+  maintenance: {readonly: {enabled: true}, uploadpurging: {enabled: false}}
+http: {addr: $TOKEN_ADDR, secret: skiff-testenv-token}
+auth:
+  token: {realm: "$TOKEN_REALM", service: $TOKEN_SERVICE, issuer: $TOKEN_ISSUER, rootcertbundle: $CACHE/token/cert.pem}
 YAML
 }
 
@@ -203,8 +224,10 @@ wait_for() {  # wait_for NAME ADDR
 write_configs
 start_registry plain "$PLAIN_ADDR"
 start_registry auth "$AUTH_ADDR"
+start_registry token "$TOKEN_ADDR"
 wait_for plain "$PLAIN_ADDR"
 wait_for auth "$AUTH_ADDR"
+wait_for token "$TOKEN_ADDR"
 
 # ------------------------------------------------------------------------------------------ push + properties
 "$PYTHON" "$HERE/imagetool.py" push --store "$STORE" --refs "$CACHE/refs.json" --registry "$PLAIN_ADDR" \
@@ -215,6 +238,12 @@ registry=$PLAIN_ADDR
 auth.registry=$AUTH_ADDR
 auth.username=$AUTH_USER
 auth.password=$AUTH_PASSWORD
+token.registry=$TOKEN_ADDR
+token.realm=$TOKEN_REALM
+token.service=$TOKEN_SERVICE
+token.issuer=$TOKEN_ISSUER
+token.key=$CACHE/token/key.pem
+token.cert=$CACHE/token/cert.pem
 cache=$CACHE
 PROPS
 log "ready: $OUT/test-env.properties"

@@ -2,7 +2,7 @@
 # Stops the registries test-env/setup.sh started (by their pid files) and nothing else.
 set -euo pipefail
 CACHE="${SKIFF_TESTENV_CACHE:-/var/cache/skiff-testenv}"
-for name in plain auth; do
+for name in plain auth token; do
   pidfile="$CACHE/registry-$name.pid"
   [ -f "$pidfile" ] || continue
   pid="$(cat "$pidfile")"

@@ -55,7 +55,13 @@ final class RegistryAuthInterceptor implements Interceptor {
       return response;
     }
     challenges.put(host, challenge);
-    String fresh = authorize(host, challenge, scope);
+    String fresh;
+    try {
+      fresh = authorize(host, challenge, scope);
+    } catch (IOException | RuntimeException e) {
+      response.close();
+      throw e;
+    }
     if (fresh == null || fresh.equals(known)) {
       return response; // nothing new to try: the caller reports the 401
     }
@@ -89,7 +95,7 @@ final class RegistryAuthInterceptor implements Interceptor {
     if (challenge.scheme().equalsIgnoreCase("basic")) {
       return credentials.find(host).map(RegistryAuthInterceptor::basic).orElse(null);
     }
-    BearerToken token = tokens.get(tokenKey(host, scopeFor(challenge, scope)));
+    BearerToken token = tokens.get(tokenKey(host, challenge, scope));
     return token != null && !token.isExpired(Instant.now()) ? "Bearer " + token.token() : null;
   }
 
@@ -100,7 +106,7 @@ final class RegistryAuthInterceptor implements Interceptor {
     }
     String wanted = scopeFor(challenge, scope);
     BearerToken token = fetchToken(challenge, wanted, found, host);
-    tokens.put(tokenKey(host, wanted), token);
+    tokens.put(tokenKey(host, challenge, scope), token);
     return "Bearer " + token.token();
   }
 
@@ -156,8 +162,9 @@ final class RegistryAuthInterceptor implements Interceptor {
     return challenge.scope().orElse(scope == null ? null : scope.pullScope());
   }
 
-  private static String tokenKey(String host, String scope) {
-    return host + " " + scope;
+  /** Tokens are kept per registry and repository: the last challenge's scope may name another repository. */
+  private static String tokenKey(String host, AuthChallenge challenge, RepositoryScope scope) {
+    return host + " " + (scope != null ? scope.pullScope() : challenge.scope().orElse(""));
   }
 
   static String hostOf(HttpUrl url) {

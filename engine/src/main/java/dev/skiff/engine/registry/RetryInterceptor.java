@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Retries reads that failed for reasons that pass: 5xx, 429 and dropped connections, with exponential backoff and
- * Retry-After honoured. Refused connections and unknown hosts are not retried: waiting will not start a registry.
+ * Retry-After honoured. Refused connections, unknown hosts and answers already judged final (a refused token
+ * request) are not retried: waiting changes none of them.
  */
 final class RetryInterceptor implements Interceptor {
   private static final Logger LOG = LoggerFactory.getLogger(RetryInterceptor.class);
@@ -36,8 +37,8 @@ final class RetryInterceptor implements Interceptor {
       Response response;
       try {
         response = chain.proceed(request);
-      } catch (ConnectException | UnknownHostException e) {
-        throw e;
+      } catch (ConnectException | UnknownHostException | RegistryException e) {
+        throw e; // a registry's definite answer, or nothing there to wait for
       } catch (IOException e) {
         if (last || chain.call().isCanceled()) {
           throw e;

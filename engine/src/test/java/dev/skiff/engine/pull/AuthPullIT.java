@@ -79,8 +79,12 @@ class AuthPullIT {
   }
 
   static void writeConfig(Path dockerDir, String user, String password) throws IOException {
+    writeConfig(dockerDir, TestEnvironment.authRegistry(), user, password);
+  }
+
+  static void writeConfig(Path dockerDir, String registry, String user, String password) throws IOException {
     Files.createDirectories(dockerDir);
-    Files.writeString(dockerDir.resolve("config.json"), "{\"auths\":{\"http://" + TestEnvironment.authRegistry()
+    Files.writeString(dockerDir.resolve("config.json"), "{\"auths\":{\"http://" + registry
         + "\":{\"auth\":\"" + base64(user + ":" + password) + "\"}}}");
   }
 

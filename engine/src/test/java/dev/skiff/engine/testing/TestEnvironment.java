@@ -33,6 +33,11 @@ public final class TestEnvironment {
     return get("auth.password");
   }
 
+  /** Any other value the set-up wrote, e.g. {@code token.registry}. */
+  public static String property(String key) {
+    return get(key);
+  }
+
   /** A reference to a test image in the plain registry, e.g. {@code image("library/redis:7.0")}. */
   public static String image(String repositoryAndTag) {
     return registry() + "/" + repositoryAndTag;
