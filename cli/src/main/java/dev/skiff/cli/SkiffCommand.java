@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "skiff 0.1.0",
     description = "Daemonless containers for tests. Settings: -Dskiff.*, SKIFF_* variables or skiff.properties.",
-    subcommands = {PullCommand.class, ImagesCommand.class, InspectCommand.class, RemoveImageCommand.class,
+    subcommands = {RunCommand.class, PullCommand.class, ImagesCommand.class, InspectCommand.class, RemoveImageCommand.class,
         PruneCommand.class})
 public final class SkiffCommand implements Runnable {
   private Engine engine;
@@ -40,6 +40,8 @@ public final class SkiffCommand implements Runnable {
           }
           return 1;
         });
+    // Everything after the image belongs to the container's command, flags included.
+    cli.getSubcommands().get("run").setStopAtPositional(true);
     int code = cli.execute(args);
     if (root.engine != null) {
       root.engine.close();

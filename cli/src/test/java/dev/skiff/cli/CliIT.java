@@ -68,6 +68,20 @@ class CliIT {
   }
 
   @Test
+  void runStreamsTheOutputAndExitsWithTheContainersCode() throws Exception {
+    String busybox = registry + "/library/busybox:1.35";
+    Result run = skiff("run", "-e", "GREETING=hi there", "-w", "/tmp", "--hostname", "box", busybox,
+        "sh", "-c", "echo $GREETING; pwd; hostname; echo oops >&2; exit 7");
+
+    assertThat(run.code()).as(run.err()).isEqualTo(7);
+    assertThat(run.out()).isEqualTo("hi there\n/tmp\nbox\n");
+    assertThat(run.err()).contains("oops");
+    try (var containers = Files.list(store.resolve("containers"))) {
+      assertThat(containers).as("containers left behind").isEmpty();
+    }
+  }
+
+  @Test
   void badInputGetsAMessageNotAStackTrace() throws Exception {
     Result bad = skiff("pull", "Not/A:Valid:Ref");
     assertThat(bad.code()).isEqualTo(1);

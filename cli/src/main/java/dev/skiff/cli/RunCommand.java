@@ -1,0 +1,93 @@
+package dev.skiff.cli;
+
+import dev.skiff.engine.Engine;
+import dev.skiff.engine.runtime.Container;
+import dev.skiff.engine.runtime.ContainerLogs;
+import dev.skiff.engine.runtime.ContainerSpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "run", description = "Run a command in a new container, print its output and exit with its exit code."
+    + " The container is removed when it ends (or when skiff is interrupted).")
+final class RunCommand implements Callable<Integer> {
+  @ParentCommand
+  private SkiffCommand root;
+
+  @Option(names = {"-e", "--env"}, paramLabel = "KEY=VALUE", description = "Set a variable; KEY alone copies skiff's.")
+  private List<String> env = new ArrayList<>();
+
+  @Option(names = {"-w", "--workdir"}, paramLabel = "DIR")
+  private String workdir;
+
+  @Option(names = {"-u", "--user"}, paramLabel = "USER", description = "name, uid or uid:gid")
+  private String user;
+
+  @Option(names = "--name")
+  private String name;
+
+  @Option(names = {"-h", "--hostname"})
+  private String hostname;
+
+  @Option(names = "--entrypoint", paramLabel = "PROGRAM")
+  private String entrypoint;
+
+  @Option(names = "--rm", description = "Accepted for Docker's sake: containers never outlive the command.")
+  private boolean rm;
+
+  @Parameters(index = "0", paramLabel = "IMAGE")
+  private String image;
+
+  @Parameters(index = "1..*", paramLabel = "COMMAND", description = "replaces the image's Cmd")
+  private List<String> command = new ArrayList<>();
+
+  @Override
+  public Integer call() throws Exception {
+    ContainerSpec.Builder spec = ContainerSpec.builder(image);
+    if (!command.isEmpty()) {
+      spec.command(command.toArray(String[]::new));
+    }
+    if (entrypoint != null) {
+      spec.entrypoint(entrypoint);
+    }
+    for (String variable : env) {
+      int eq = variable.indexOf('=');
+      if (eq > 0) {
+        spec.env(variable.substring(0, eq), variable.substring(eq + 1));
+      } else if (System.getenv(variable) != null) {
+        spec.env(variable, System.getenv(variable));
+      }
+    }
+    if (workdir != null) {
+      spec.workingDir(workdir);
+    }
+    if (user != null) {
+      spec.user(user);
+    }
+    if (name != null) {
+      spec.name(name);
+    }
+    if (hostname != null) {
+      spec.hostname(hostname);
+    }
+    Engine engine = root.engine();
+    // Ctrl-C ends the JVM; closing the engine then stops and removes the container.
+    Thread cleanup = new Thread(engine::close, "skiff-run-cleanup");
+    Runtime.getRuntime().addShutdownHook(cleanup);
+    try (Container container = engine.create(spec.build())) {
+      container.logs().follow(ContainerLogs.Stream.STDOUT, System.out::println);
+      container.logs().follow(ContainerLogs.Stream.STDERR, System.err::println);
+      container.start();
+      int exit = container.waitFor(Duration.ofDays(3650));
+      System.out.flush();
+      return exit;
+    } finally {
+      Runtime.getRuntime().removeShutdownHook(cleanup);
+    }
+  }
+}
