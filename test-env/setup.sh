@@ -169,26 +169,21 @@ storage:
   delete: {enabled: true}
 http: {addr: $PLAIN_ADDR, secret: skiff-testenv-plain}
 YAML
-  # Same storage, read-only: the auth registry serves exactly what was pushed to the plain one.
-  cat >"$CACHE/registry-auth.yml" <<YAML
+  # Same storage, read-only: these registries serve exactly what was pushed to the plain one.
+  write_readonly_config auth "$AUTH_ADDR" "htpasswd: {realm: skiff-testenv, path: $CACHE/htpasswd}"
+  write_readonly_config token "$TOKEN_ADDR" "token: {realm: \"$TOKEN_REALM\", service: $TOKEN_SERVICE, issuer: $TOKEN_ISSUER, rootcertbundle: $CACHE/token/cert.pem}"
+}
+
+write_readonly_config() {  # write_readonly_config NAME ADDR AUTH: a read-only registry over the plain one's storage
+  cat >"$CACHE/registry-$1.yml" <<YAML
 version: 0.1
 log: {level: warn, accesslog: {disabled: true}}
 storage:
   filesystem: {rootdirectory: $PLAIN_DIR}
   maintenance: {readonly: {enabled: true}, uploadpurging: {enabled: false}}
-http: {addr: $AUTH_ADDR, secret: skiff-testenv-auth}
+http: {addr: $2, secret: skiff-testenv-$1}
 auth:
-  htpasswd: {realm: skiff-testenv, path: $CACHE/htpasswd}
-YAML
-  cat >"$CACHE/registry-token.yml" <<YAML
-version: 0.1
-log: {level: warn, accesslog: {disabled: true}}
-storage:
-  filesystem: {rootdirectory: $PLAIN_DIR}
-  maintenance: {readonly: {enabled: true}, uploadpurging: {enabled: false}}
-http: {addr: $TOKEN_ADDR, secret: skiff-testenv-token}
-auth:
-  token: {realm: "$TOKEN_REALM", service: $TOKEN_SERVICE, issuer: $TOKEN_ISSUER, rootcertbundle: $CACHE/token/cert.pem}
+  $3
 YAML
 }
 
