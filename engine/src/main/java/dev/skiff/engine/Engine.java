@@ -1,5 +1,6 @@
 package dev.skiff.engine;
 
+import dev.skiff.engine.hash.Digest;
 import dev.skiff.engine.image.ImageConfig;
 import dev.skiff.engine.image.ImageReference;
 import dev.skiff.engine.pull.ImagePuller;
@@ -79,6 +80,19 @@ public final class Engine implements AutoCloseable {
   /** Pulls {@code reference} under {@code policy}, reporting to {@code listener}. */
   public ImageRecord pull(ImageReference reference, PullPolicy policy, PullListener listener) throws IOException {
     return puller.pull(reference, policy, listener);
+  }
+
+  /**
+   * The digest {@code reference}'s tag names now: the registry's answer (the index digest for a multi-platform
+   * image), or under pull policy {@code never} the stored image's. Pulling {@code reference} pinned to it gives the
+   * same image. Used to {@linkplain dev.skiff.engine.lock.ImageLock lock} tags.
+   */
+  public Digest currentDigest(ImageReference reference) throws IOException {
+    if (config.pullPolicy() == PullPolicy.NEVER) {
+      ImageRecord stored = pull(reference, PullPolicy.NEVER, PullListener.SILENT);
+      return stored.indexDigest().orElse(stored.manifestDigest());
+    }
+    return puller.currentDigest(reference);
   }
 
   /** Every image in the store. */
