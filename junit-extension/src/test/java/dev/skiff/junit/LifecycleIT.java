@@ -98,6 +98,29 @@ class LifecycleIT {
     Samples.assertAllRemoved();
   }
 
+  /** A team's environment, composed once and put on many classes. */
+  @java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)
+  @Image(value = "busybox:1.35", name = "db", command = {"sleep", "300"})
+  @Image(value = "busybox:1.35", name = "cache", command = {"sleep", "300"})
+  @interface TeamEnvironment {}
+
+  @TeamEnvironment
+  static class Composed {
+    @Test
+    void getsBoth(@Handle("db") Container db, @Handle("cache") Container cache) {
+      saw("composed", "db", db);
+      saw("composed", "cache", cache);
+    }
+  }
+
+  @Test
+  void aComposedAnnotationDeclaresItsContainers() {
+    Samples.run(Composed.class).testEvents().assertStatistics(s -> s.started(1).succeeded(1));
+    assertThat(ids("db")).hasSize(1).doesNotContainAnyElementsOf(ids("cache"));
+    assertThat(ids("cache")).hasSize(1);
+    Samples.assertAllRemoved();
+  }
+
   static class Failing {
     @Test
     @Image(value = "busybox:1.35", name = "mine", command = {"sleep", "300"})
