@@ -88,8 +88,8 @@ public final class SkiffExtension implements BeforeAllCallback, BeforeEachCallba
 
   /** Starts (or finds started) every declaration, side by side. */
   private static void startAll(ExtensionContext context, List<Declaration> declarations) {
-    if (declarations.size() == 1) {
-      obtain(context, declarations.get(0));
+    if (declarations.size() <= 1) {
+      declarations.forEach(d -> obtain(context, d)); // none: no engine is needed yet
       return;
     }
     SharedEngine shared = SharedEngine.of(context);
