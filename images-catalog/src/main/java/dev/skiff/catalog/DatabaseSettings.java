@@ -1,0 +1,46 @@
+package dev.skiff.catalog;
+
+import java.util.List;
+import java.util.Objects;
+
+/** The settings every database definition has: what to create, as whom, and which scripts and files to add. */
+record DatabaseSettings(String databaseName, String username, String password, String rootPassword,
+    List<String> initScripts, List<String> configFiles) {
+  /** The defaults of every catalog database: database, user and passwords all {@code test}, as Testcontainers has. */
+  static final DatabaseSettings DEFAULTS = new DatabaseSettings("test", "test", "test", "test", List.of(), List.of());
+
+  DatabaseSettings {
+    Objects.requireNonNull(databaseName, "databaseName");
+    Objects.requireNonNull(username, "username");
+    Objects.requireNonNull(password, "password");
+    Objects.requireNonNull(rootPassword, "rootPassword");
+    initScripts = ClasspathFiles.check("init scripts", initScripts);
+    configFiles = ClasspathFiles.check("configuration files", configFiles);
+  }
+
+  DatabaseSettings withDatabaseName(String name) {
+    return new DatabaseSettings(name, username, password, rootPassword, initScripts, configFiles);
+  }
+
+  DatabaseSettings withUsername(String name) {
+    return new DatabaseSettings(databaseName, name, password, rootPassword, initScripts, configFiles);
+  }
+
+  DatabaseSettings withPassword(String secret) {
+    return new DatabaseSettings(databaseName, username, secret, rootPassword, initScripts, configFiles);
+  }
+
+  DatabaseSettings withRootPassword(String secret) {
+    return new DatabaseSettings(databaseName, username, password, secret, initScripts, configFiles);
+  }
+
+  DatabaseSettings withInitScript(String resource) {
+    return new DatabaseSettings(databaseName, username, password, rootPassword,
+        ClasspathFiles.plus(initScripts, resource), configFiles);
+  }
+
+  DatabaseSettings withConfigFile(String resource) {
+    return new DatabaseSettings(databaseName, username, password, rootPassword, initScripts,
+        ClasspathFiles.plus(configFiles, resource));
+  }
+}

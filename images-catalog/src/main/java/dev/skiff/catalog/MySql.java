@@ -1,0 +1,123 @@
+package dev.skiff.catalog;
+
+import dev.skiff.engine.runtime.Container;
+import dev.skiff.engine.runtime.ContainerSpec;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * MySQL from the official {@code mysql} image: {@code MYSQL_DATABASE}, {@code MYSQL_USER}, {@code MYSQL_PASSWORD},
+ * {@code MYSQL_ROOT_PASSWORD}; init scripts ({@code .sql}, {@code .sql.gz}, {@code .sh}) run once at first start from
+ * {@code /docker-entrypoint-initdb.d}; {@code my.cnf} overrides in {@code /etc/mysql/conf.d}. Ready when port 3306
+ * listens, which the entrypoint's set-up server never does. Database, user and passwords default to {@code test}.
+ *
+ * <pre>{@code
+ * MySql mysql = MySql.version("8.0").withDatabaseName("shop").withInitScript("db/schema.sql");
+ * }</pre>
+ */
+public final class MySql implements ContainerDefinition<MySqlDatabase> {
+  private final String image;
+  private final DatabaseSettings settings;
+
+  private MySql(String image, DatabaseSettings settings) {
+    this.image = Objects.requireNonNull(image, "image");
+    this.settings = settings;
+  }
+
+  /** {@code mysql:VERSION}, e.g. {@code 8.0}. */
+  public static MySql version(String version) {
+    return ofImage("mysql:" + version);
+  }
+
+  /** Another image with the official image's contract, e.g. a mirror's copy. */
+  public static MySql ofImage(String image) {
+    return new MySql(image, DatabaseSettings.DEFAULTS);
+  }
+
+  public MySql withDatabaseName(String databaseName) {
+    return new MySql(image, settings.withDatabaseName(databaseName));
+  }
+
+  /** The user created with all rights on the database; {@code root} uses the {@linkplain #withPassword password}. */
+  public MySql withUsername(String username) {
+    return new MySql(image, settings.withUsername(username));
+  }
+
+  public MySql withPassword(String password) {
+    return new MySql(image, settings.withPassword(password));
+  }
+
+  /** Root's password; empty allows root without one. */
+  public MySql withRootPassword(String rootPassword) {
+    return new MySql(image, settings.withRootPassword(rootPassword));
+  }
+
+  /** Adds a class-path resource ({@code db/schema.sql}) run at first start, after those added before. */
+  public MySql withInitScript(String resource) {
+    return new MySql(image, settings.withInitScript(resource));
+  }
+
+  /** Adds a class-path resource in {@code my.cnf} syntax ({@code [mysqld]} ...) to the server's configuration. */
+  public MySql withConfigFile(String resource) {
+    return new MySql(image, settings.withConfigFile(resource));
+  }
+
+  public String image() {
+    return image;
+  }
+
+  public String databaseName() {
+    return settings.databaseName();
+  }
+
+  public String username() {
+    return settings.username();
+  }
+
+  public String password() {
+    return settings.password();
+  }
+
+  public String rootPassword() {
+    return MySqlFamily.rootPassword(settings);
+  }
+
+  public List<String> initScripts() {
+    return settings.initScripts();
+  }
+
+  public List<String> configFiles() {
+    return settings.configFiles();
+  }
+
+  @Override
+  public ContainerSpec.Builder specBuilder() {
+    MySqlFamily.checkCredentials(image, settings);
+    return MySqlFamily.spec(image, "MYSQL_", "MYSQL_ALLOW_EMPTY_PASSWORD", settings);
+  }
+
+  @Override
+  public Class<MySqlDatabase> handleType() {
+    return MySqlDatabase.class;
+  }
+
+  @Override
+  public MySqlDatabase handle(Container container) {
+    return new MySqlDatabase(container, databaseName(), username(), password(), rootPassword());
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof MySql m && m.image.equals(image) && m.settings.equals(settings);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(image, settings);
+  }
+
+  @Override
+  public String toString() {
+    return "MySql[" + image + ", " + settings + "]";
+  }
+}
