@@ -12,7 +12,7 @@ import java.io.IOException;
  *
  * <pre>{@code
  * try (Engine engine = Engine.create();
- *      PostgresDatabase db = Postgres.version("15").withInitScript("db/schema.sql").start(engine)) {
+ *      PostgresDatabase db = PostgresImage.version("15").withInitScript("db/schema.sql").start(engine)) {
  *   Connection c = DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
  * }
  * }</pre>

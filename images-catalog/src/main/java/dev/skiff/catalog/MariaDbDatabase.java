@@ -3,7 +3,7 @@ package dev.skiff.catalog;
 import dev.skiff.engine.runtime.Container;
 import dev.skiff.engine.runtime.ExecSpec;
 
-/** A started {@link MariaDb} container; {@link #jdbcUrl()} is {@code jdbc:mariadb://127.0.0.1:PORT/DATABASE}. */
+/** A started {@link MariaDbImage} container; {@link #jdbcUrl()} is {@code jdbc:mariadb://127.0.0.1:PORT/DATABASE}. */
 public final class MariaDbDatabase extends JdbcDatabase {
   private final String rootPassword;
 

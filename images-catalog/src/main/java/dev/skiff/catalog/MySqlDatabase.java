@@ -3,7 +3,7 @@ package dev.skiff.catalog;
 import dev.skiff.engine.runtime.Container;
 import dev.skiff.engine.runtime.ExecSpec;
 
-/** A started {@link MySql} container; {@link #jdbcUrl()} is {@code jdbc:mysql://127.0.0.1:PORT/DATABASE}. */
+/** A started {@link MySqlImage} container; {@link #jdbcUrl()} is {@code jdbc:mysql://127.0.0.1:PORT/DATABASE}. */
 public final class MySqlDatabase extends JdbcDatabase {
   private final String rootPassword;
 

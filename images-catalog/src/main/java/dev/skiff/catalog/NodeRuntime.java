@@ -6,7 +6,8 @@ import java.io.IOException;
 import java.util.stream.Stream;
 
 /**
- * A started {@link Node} container: runs scripts and commands in its Node version, in {@value Node#PROJECT_DIRECTORY}.
+ * A started {@link NodeImage} container: runs scripts and commands in its Node version, in {@value
+ * NodeImage#PROJECT_DIRECTORY}.
  * Each returns the exit code and output, never throwing for a failing command. Closing it removes the container.
  */
 public final class NodeRuntime implements AutoCloseable {

@@ -3,10 +3,10 @@ package dev.skiff.catalog;
 import dev.skiff.engine.runtime.Container;
 import dev.skiff.engine.runtime.ExecSpec;
 
-/** A started {@link Postgres} container; {@link #jdbcUrl()} is {@code jdbc:postgresql://127.0.0.1:PORT/DATABASE}. */
+/** A started {@link PostgresImage} container; {@link #jdbcUrl()} is {@code jdbc:postgresql://127.0.0.1:PORT/DB}. */
 public final class PostgresDatabase extends JdbcDatabase {
   PostgresDatabase(Container container, String databaseName, String username, String password) {
-    super(container, "postgresql", Postgres.PORT, databaseName, username, password);
+    super(container, "postgresql", PostgresImage.PORT, databaseName, username, password);
   }
 
   @Override

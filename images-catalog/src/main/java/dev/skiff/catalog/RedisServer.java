@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
-/** A started {@link Redis} container: where to connect, and {@code redis-cli} inside it. Closing it removes it. */
+/** A started {@link RedisImage} container: where to connect, and {@code redis-cli} inside it. Closing it removes it. */
 public final class RedisServer implements AutoCloseable {
   private final Container container;
   private final String password;
@@ -30,7 +30,7 @@ public final class RedisServer implements AutoCloseable {
 
   /** The host port Redis's port 6379 is published on. */
   public int port() {
-    return container.mappedPort(Redis.PORT);
+    return container.mappedPort(RedisImage.PORT);
   }
 
   /** The password clients authenticate with; empty when none is needed. */

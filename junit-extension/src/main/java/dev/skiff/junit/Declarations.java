@@ -1,13 +1,16 @@
 package dev.skiff.junit;
 
+import dev.skiff.catalog.ContainerDefinition;
 import dev.skiff.engine.image.ImageReference;
 import dev.skiff.engine.runtime.ContainerSpec;
+import java.io.UncheckedIOException;
 import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -54,30 +57,41 @@ final class Declarations {
 
   private static List<Declaration> onElement(AnnotatedElement element, Class<?> owner, Lifecycle fallback) {
     List<Image> images = AnnotationSupport.findRepeatableAnnotations(element, Image.class);
+    String where = element instanceof Method m ? owner.getName() + "." + m.getName() + "()" : owner.getName();
     List<Declaration> found = new ArrayList<>();
     for (int i = 0; i < images.size(); i++) {
       Image image = images.get(i);
-      String where = element instanceof Method m ? owner.getName() + "." + m.getName() + "()" : owner.getName();
       String origin = describe(image) + " on " + where;
       ImageReference reference = parse(image.value(), origin);
       String name = image.name().isEmpty() ? lastComponent(reference) : image.name();
       Lifecycle lifecycle = image.lifecycle() == Lifecycle.DEFAULT ? fallback : image.lifecycle();
-      found.add(new Declaration(name, lifecycle, owner, List.of(element, i), origin, spec(image, origin)));
+      found.add(new Declaration(name, lifecycle, owner, List.of(element, i), origin, spec(image, origin),
+          Optional.empty()));
+    }
+    for (CatalogAnnotations.Found c : CatalogAnnotations.on(element, where)) {
+      String origin = c.description() + " on " + where;
+      Lifecycle lifecycle = c.lifecycle() == Lifecycle.DEFAULT ? fallback : c.lifecycle();
+      found.add(new Declaration(c.name(), lifecycle, owner, List.of(element, c.description()), origin,
+          catalogSpec(c.definition(), origin), Optional.of(c.definition())));
     }
     return found;
+  }
+
+  /** The definition's spec; a definition that cannot make one (a missing init script, say) fails naming the origin. */
+  private static ContainerSpec catalogSpec(ContainerDefinition<?> definition, String origin) {
+    try {
+      ContainerSpec spec = definition.spec();
+      parse(spec.image(), origin);
+      return spec;
+    } catch (IllegalArgumentException | UncheckedIOException e) {
+      throw new ExtensionConfigurationException(origin + ": " + e.getMessage() + ". Fix the declaration.", e);
+    }
   }
 
   private static ContainerSpec spec(Image image, String origin) {
     try {
       ContainerSpec.Builder spec = ContainerSpec.builder(image.value());
-      for (String entry : image.env()) {
-        int eq = entry.indexOf('=');
-        if (eq <= 0) {
-          throw new ExtensionConfigurationException(origin + ": env entry '" + entry + "' is not NAME=value. Write"
-              + " it as env = \"" + (eq == 0 ? "NAME" + entry : entry + "=value") + "\".");
-        }
-        spec.env(entry.substring(0, eq), entry.substring(eq + 1));
-      }
+      CatalogAnnotations.pairs(image.env(), "env", origin).forEach(spec::env);
       if (image.command().length > 0) {
         spec.command(image.command());
       }
@@ -100,21 +114,25 @@ final class Declarations {
     } catch (ReflectiveOperationException | RuntimeException e) {
       throw new ExtensionConfigurationException(origin + " cannot be read: " + e, e);
     }
+    String name = annotation.name().isEmpty() ? field.getName() : annotation.name();
     ContainerSpec spec;
+    Optional<ContainerDefinition<?>> definition = Optional.empty();
     if (value instanceof ContainerSpec s) {
       spec = s;
     } else if (value instanceof ContainerSpec.Builder b) {
       spec = b.build();
+    } else if (value instanceof ContainerDefinition<?> d) {
+      spec = catalogSpec(d, origin);
+      definition = Optional.of(d);
     } else {
       throw new ExtensionConfigurationException(origin + " holds " + (value == null ? "null" : "a "
-          + value.getClass().getName()) + ", not a ContainerSpec. Assign it, e.g. ContainerSpec.builder(\"redis:7.0\")"
-          + ".build(), in its declaration.");
+          + value.getClass().getName()) + ", not a ContainerSpec or catalog definition. Assign it in its declaration,"
+          + " e.g. ContainerSpec.builder(\"redis:7.0\").build() or RedisImage.version(\"7.0\").");
     }
     parse(spec.image(), origin);
-    String name = annotation.name().isEmpty() ? field.getName() : annotation.name();
     Lifecycle fallback = instance == null ? Lifecycle.PER_CLASS : Lifecycle.PER_TEST;
     Lifecycle lifecycle = annotation.lifecycle() == Lifecycle.DEFAULT ? fallback : annotation.lifecycle();
-    return new Declaration(name, lifecycle, owner, field, origin, spec);
+    return new Declaration(name, lifecycle, owner, field, origin, spec, definition);
   }
 
   private static ImageReference parse(String reference, String origin) {

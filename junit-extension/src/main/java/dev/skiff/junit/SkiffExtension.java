@@ -58,16 +58,19 @@ public final class SkiffExtension implements BeforeAllCallback, BeforeEachCallba
     }
   }
 
+  /** A {@link Container}, or a catalog handle type ({@code PostgresDatabase}, {@code JdbcDatabase}, ...) declared. */
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-    return parameter.getParameter().getType() == Container.class;
+    Class<?> type = parameter.getParameter().getType();
+    return type == Container.class || type != Object.class && Declarations.visibleFrom(context).stream()
+        .anyMatch(d -> d.definition().isPresent() && d.injectableAs(type));
   }
 
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
     String name = parameter.findAnnotation(Handle.class).map(Handle::value).orElse("");
     String what = "Parameter '" + parameter.getParameter().getName() + "' of " + parameter.getDeclaringExecutable();
-    return resolve(context, name, what, ParameterResolutionException::new);
+    return resolve(context, name, parameter.getParameter().getType(), what, ParameterResolutionException::new);
   }
 
   @Override
@@ -150,7 +153,8 @@ public final class SkiffExtension implements BeforeAllCallback, BeforeEachCallba
     SharedEngine shared = SharedEngine.of(context);
     try {
       reportMovedTag(context, shared.engine.pin(ImageReference.parse(declaration.spec().image())));
-      return new StartedContainer(declaration, shared.engine.run(declaration.spec()));
+      Container container = shared.engine.run(declaration.spec());
+      return new StartedContainer(declaration, container, declaration.handle(container));
     } catch (Exception e) {
       String message = testName(context) + ": " + declaration.origin() + " could not start: " + e.getMessage();
       if (e instanceof RegistryException r && r.status() == 404) {
@@ -176,31 +180,36 @@ public final class SkiffExtension implements BeforeAllCallback, BeforeEachCallba
         f -> instance == null ? ModifierSupport.isStatic(f) : ModifierSupport.isNotStatic(f));
     for (Field field : fields) {
       String what = "Field " + field.getDeclaringClass().getName() + "." + field.getName();
-      if (field.getType() != Container.class) {
-        throw new ExtensionConfigurationException(what + " is annotated @Handle but is a " + field.getType().getName()
-            + "; declare it as " + Container.class.getName() + ".");
+      if (field.getType() == Object.class) {
+        throw new ExtensionConfigurationException(what + " is annotated @Handle but is an Object; declare it as "
+            + Container.class.getName() + " or the handle type, e.g. PostgresDatabase.");
       }
-      Container container = resolve(context, field.getAnnotation(Handle.class).value(), what,
+      Object handle = resolve(context, field.getAnnotation(Handle.class).value(), field.getType(), what,
           ExtensionConfigurationException::new);
       try {
         field.setAccessible(true);
-        field.set(instance, container);
+        field.set(instance, handle);
       } catch (ReflectiveOperationException | RuntimeException e) {
         throw new ExtensionConfigurationException(what + " cannot be set: " + e + ". Make it non-final.", e);
       }
     }
   }
 
-  /** The one visible container named {@code name}, or the only one when the name is empty. */
-  private static Container resolve(ExtensionContext context, String name, String what,
+  /**
+   * The container or handle of the one visible declaration named {@code name} (any, when empty) that can be injected
+   * as {@code type}: the container for {@link Container}, else the catalog handle.
+   */
+  private static Object resolve(ExtensionContext context, String name, Class<?> type, String what,
       Function<String, ? extends RuntimeException> failure) {
     List<Declaration> visible = Declarations.visibleFrom(context);
-    List<Declaration> matching = name.isEmpty()
-        ? visible : visible.stream().filter(d -> d.name().equals(name)).toList();
+    List<Declaration> matching = visible.stream()
+        .filter(d -> (name.isEmpty() || d.name().equals(name)) && d.injectableAs(type)).toList();
     if (matching.size() == 1) {
-      return obtain(context, matching.get(0)).container();
+      StartedContainer started = obtain(context, matching.get(0));
+      return type == Container.class ? started.container() : started.handle();
     }
-    String asking = what + " in " + testName(context) + " asks for " + (name.isEmpty() ? "a container" : "container '"
+    String kind = type == Container.class ? "container" : type.getSimpleName();
+    String asking = what + " in " + testName(context) + " asks for " + (name.isEmpty() ? "a " + kind : kind + " '"
         + name + "'");
     if (visible.isEmpty()) {
       throw failure.apply(asking + ", but none is declared for it. Declare one: @Image(\"redis:7.0\") on the class"

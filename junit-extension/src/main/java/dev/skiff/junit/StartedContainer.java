@@ -4,8 +4,11 @@ import dev.skiff.engine.runtime.Container;
 import java.io.IOException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** A running container in the store of the context it lives in; removed when that context ends. */
-record StartedContainer(Declaration declaration, Container container)
+/**
+ * A running container in the store of the context it lives in, with what tests receive for it (the container or its
+ * catalog handle); removed when that context ends.
+ */
+record StartedContainer(Declaration declaration, Container container, Object handle)
     implements ExtensionContext.Store.CloseableResource {
 
   @Override

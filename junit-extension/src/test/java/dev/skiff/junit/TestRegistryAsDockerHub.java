@@ -7,10 +7,13 @@ import org.junit.platform.launcher.LauncherSessionListener;
 /**
  * Makes the test registry stand in for Docker Hub before any test runs, so tests (and the sample classes they run)
  * declare images as users do, {@code @Image("busybox:1.35")}; an annotation cannot name a port known only at runtime.
+ * No MySQL image can be built for the test registry (Debian ships MariaDB only), so {@code mysql:*} runs its
+ * MariaDB image, which keeps the official mysql image's MYSQL_* contract.
  */
 public class TestRegistryAsDockerHub implements LauncherSessionListener {
   @Override
   public void launcherSessionOpened(LauncherSession session) {
     System.setProperty("skiff.registry.mirrors", "docker.io=" + TestEnvironment.registry());
+    System.setProperty("skiff.image.substitutions", "mysql=mariadb:10.11");
   }
 }

@@ -10,35 +10,35 @@ import java.util.Objects;
  * "Ready to accept connections" (after loading its data) and port 6379 listens.
  *
  * <pre>{@code
- * try (RedisServer redis = Redis.version("7.0").start(engine)) {
+ * try (RedisServer redis = RedisImage.version("7.0").start(engine)) {
  *   URI uri = URI.create(redis.redisUri());
  * }
  * }</pre>
  */
-public final class Redis implements ContainerDefinition<RedisServer> {
+public final class RedisImage implements ContainerDefinition<RedisServer> {
   static final int PORT = 6379;
 
   private final String image;
   private final String password;
 
-  private Redis(String image, String password) {
+  private RedisImage(String image, String password) {
     this.image = Objects.requireNonNull(image, "image");
     this.password = Objects.requireNonNull(password, "password");
   }
 
   /** {@code redis:VERSION}, e.g. {@code 7.0}. */
-  public static Redis version(String version) {
+  public static RedisImage version(String version) {
     return ofImage("redis:" + version);
   }
 
   /** Another image with the official image's contract, e.g. a mirror's copy. */
-  public static Redis ofImage(String image) {
-    return new Redis(image, "");
+  public static RedisImage ofImage(String image) {
+    return new RedisImage(image, "");
   }
 
   /** Requires clients to authenticate with {@code password}; empty (the default): no password. */
-  public Redis withPassword(String password) {
-    return new Redis(image, password);
+  public RedisImage withPassword(String password) {
+    return new RedisImage(image, password);
   }
 
   public String image() {
@@ -72,7 +72,7 @@ public final class Redis implements ContainerDefinition<RedisServer> {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Redis r && r.image.equals(image) && r.password.equals(password);
+    return o instanceof RedisImage r && r.image.equals(image) && r.password.equals(password);
   }
 
   @Override
@@ -82,6 +82,6 @@ public final class Redis implements ContainerDefinition<RedisServer> {
 
   @Override
   public String toString() {
-    return "Redis[" + image + (password.isEmpty() ? "" : ", with password") + "]";
+    return "RedisImage[" + image + (password.isEmpty() ? "" : ", with password") + "]";
   }
 }

@@ -17,12 +17,12 @@ import java.util.Optional;
  * directory.
  *
  * <pre>{@code
- * try (NodeRuntime node = Node.version("20").withProjectCopied(Path.of("src/main/node")).start(engine)) {
+ * try (NodeRuntime node = NodeImage.version("20").withProjectCopied(Path.of("src/main/node")).start(engine)) {
  *   ExecResult result = node.run("render.js", "--format", "text");
  * }
  * }</pre>
  */
-public final class Node implements ContainerDefinition<NodeRuntime> {
+public final class NodeImage implements ContainerDefinition<NodeRuntime> {
   /** Where the project directory is, and where commands run. */
   public static final String PROJECT_DIRECTORY = "/app";
 
@@ -34,7 +34,7 @@ public final class Node implements ContainerDefinition<NodeRuntime> {
   private final Sharing sharing;
   private final Map<String, String> env;
 
-  private Node(String image, Optional<Path> project, Sharing sharing, Map<String, String> env) {
+  private NodeImage(String image, Optional<Path> project, Sharing sharing, Map<String, String> env) {
     this.image = Objects.requireNonNull(image, "image");
     this.project = project.map(p -> p.toAbsolutePath().normalize());
     this.sharing = sharing;
@@ -42,35 +42,35 @@ public final class Node implements ContainerDefinition<NodeRuntime> {
   }
 
   /** {@code node:VERSION}, e.g. {@code 20}. */
-  public static Node version(String version) {
+  public static NodeImage version(String version) {
     return ofImage("node:" + version);
   }
 
   /** Another image with the official image's contract, e.g. a mirror's copy. */
-  public static Node ofImage(String image) {
-    return new Node(image, Optional.empty(), Sharing.NONE, Map.of());
+  public static NodeImage ofImage(String image) {
+    return new NodeImage(image, Optional.empty(), Sharing.NONE, Map.of());
   }
 
   /** Copies the host directory {@code project} into the container when it is created: later host changes stay out. */
-  public Node withProjectCopied(Path project) {
-    return new Node(image, Optional.of(requireDirectory(project)), Sharing.COPY, env);
+  public NodeImage withProjectCopied(Path project) {
+    return new NodeImage(image, Optional.of(requireDirectory(project)), Sharing.COPY, env);
   }
 
   /** Binds the host directory {@code project} into the container, writable: both sides see the same files. */
-  public Node withProjectBound(Path project) {
-    return new Node(image, Optional.of(requireDirectory(project)), Sharing.BIND, env);
+  public NodeImage withProjectBound(Path project) {
+    return new NodeImage(image, Optional.of(requireDirectory(project)), Sharing.BIND, env);
   }
 
   /** Sets an environment variable for every command, e.g. {@code NODE_ENV=test}. */
-  public Node withEnv(String name, String value) {
+  public NodeImage withEnv(String name, String value) {
     Map<String, String> changed = new LinkedHashMap<>(env);
     changed.put(name, value);
-    return new Node(image, project, sharing, changed);
+    return new NodeImage(image, project, sharing, changed);
   }
 
   private static Path requireDirectory(Path project) {
     if (!Files.isDirectory(project)) {
-      throw new IllegalArgumentException("The Node project " + project.toAbsolutePath() + " is not a directory;"
+      throw new IllegalArgumentException("The NodeImage project " + project.toAbsolutePath() + " is not a directory;"
           + " give the directory holding the scripts (and package.json)");
     }
     return project;
@@ -118,7 +118,7 @@ public final class Node implements ContainerDefinition<NodeRuntime> {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Node n && n.image.equals(image) && n.project.equals(project) && n.sharing == sharing
+    return o instanceof NodeImage n && n.image.equals(image) && n.project.equals(project) && n.sharing == sharing
         && n.env.equals(env);
   }
 
@@ -129,7 +129,7 @@ public final class Node implements ContainerDefinition<NodeRuntime> {
 
   @Override
   public String toString() {
-    return "Node[" + image + project.map(p -> ", project " + p + " " + sharing.name().toLowerCase()).orElse("")
+    return "NodeImage[" + image + project.map(p -> ", project " + p + " " + sharing.name().toLowerCase()).orElse("")
         + "]";
   }
 }

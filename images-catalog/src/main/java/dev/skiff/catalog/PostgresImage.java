@@ -19,10 +19,12 @@ import java.util.Objects;
  * it first) and port 5432 listens. Database, user and password default to {@code test}.
  *
  * <pre>{@code
- * Postgres postgres = Postgres.version("15").withInitScript("db/schema.sql").withSetting("max_connections", "20");
+ * PostgresImage postgres = PostgresImage.version("15")
+ *     .withInitScript("db/schema.sql")
+ *     .withSetting("max_connections", "20");
  * }</pre>
  */
-public final class Postgres implements ContainerDefinition<PostgresDatabase> {
+public final class PostgresImage implements ContainerDefinition<PostgresDatabase> {
   static final int PORT = 5432;
   private static final Map<String, String> FAST = fast();
 
@@ -30,7 +32,7 @@ public final class Postgres implements ContainerDefinition<PostgresDatabase> {
   private final DatabaseSettings settings;
   private final Map<String, String> serverSettings;
 
-  private Postgres(String image, DatabaseSettings settings, Map<String, String> serverSettings) {
+  private PostgresImage(String image, DatabaseSettings settings, Map<String, String> serverSettings) {
     this.image = Objects.requireNonNull(image, "image");
     this.settings = settings;
     this.serverSettings = Collections.unmodifiableMap(new LinkedHashMap<>(serverSettings));
@@ -45,41 +47,41 @@ public final class Postgres implements ContainerDefinition<PostgresDatabase> {
   }
 
   /** {@code postgres:VERSION}, e.g. {@code 15}. */
-  public static Postgres version(String version) {
+  public static PostgresImage version(String version) {
     return ofImage("postgres:" + version);
   }
 
   /** Another image with the official image's contract, e.g. a mirror's copy. */
-  public static Postgres ofImage(String image) {
-    return new Postgres(image, DatabaseSettings.DEFAULTS, FAST);
+  public static PostgresImage ofImage(String image) {
+    return new PostgresImage(image, DatabaseSettings.DEFAULTS, FAST);
   }
 
-  public Postgres withDatabaseName(String databaseName) {
-    return new Postgres(image, settings.withDatabaseName(databaseName), serverSettings);
+  public PostgresImage withDatabaseName(String databaseName) {
+    return new PostgresImage(image, settings.withDatabaseName(databaseName), serverSettings);
   }
 
   /** The superuser the entrypoint creates. */
-  public Postgres withUsername(String username) {
-    return new Postgres(image, settings.withUsername(username), serverSettings);
+  public PostgresImage withUsername(String username) {
+    return new PostgresImage(image, settings.withUsername(username), serverSettings);
   }
 
-  public Postgres withPassword(String password) {
-    return new Postgres(image, settings.withPassword(password), serverSettings);
+  public PostgresImage withPassword(String password) {
+    return new PostgresImage(image, settings.withPassword(password), serverSettings);
   }
 
   /** Adds a class-path resource ({@code db/schema.sql}) run at first start, after those added before. */
-  public Postgres withInitScript(String resource) {
-    return new Postgres(image, settings.withInitScript(resource), serverSettings);
+  public PostgresImage withInitScript(String resource) {
+    return new PostgresImage(image, settings.withInitScript(resource), serverSettings);
   }
 
   /** Sets a server setting, as {@code postgres -c name=value}; {@code fsync=on} turns durability back on. */
-  public Postgres withSetting(String name, String value) {
+  public PostgresImage withSetting(String name, String value) {
     if (!name.matches("[a-z_.]+")) {
       throw new IllegalArgumentException("'" + name + "' is not a PostgreSQL setting name, e.g. max_connections");
     }
     Map<String, String> changed = new LinkedHashMap<>(serverSettings);
     changed.put(name, Objects.requireNonNull(value, "value"));
-    return new Postgres(image, settings, changed);
+    return new PostgresImage(image, settings, changed);
   }
 
   public String image() {
@@ -140,7 +142,7 @@ public final class Postgres implements ContainerDefinition<PostgresDatabase> {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Postgres p && p.image.equals(image) && p.settings.equals(settings)
+    return o instanceof PostgresImage p && p.image.equals(image) && p.settings.equals(settings)
         && p.serverSettings.equals(serverSettings);
   }
 
@@ -151,6 +153,6 @@ public final class Postgres implements ContainerDefinition<PostgresDatabase> {
 
   @Override
   public String toString() {
-    return "Postgres[" + image + ", " + settings + ", " + serverSettings + "]";
+    return "PostgresImage[" + image + ", " + settings + ", " + serverSettings + "]";
   }
 }

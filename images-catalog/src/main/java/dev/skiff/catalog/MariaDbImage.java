@@ -7,59 +7,60 @@ import java.util.Objects;
 
 /**
  * MariaDB from the official {@code mariadb} image: {@code MARIADB_DATABASE}, {@code MARIADB_USER}, {@code
- * MARIADB_PASSWORD}, {@code MARIADB_ROOT_PASSWORD}; init scripts ({@code .sql}, {@code .sql.gz}, {@code .sh}) run once at first start from
- * {@code /docker-entrypoint-initdb.d}; {@code my.cnf} overrides in {@code /etc/mysql/conf.d}. Ready when port 3306
- * listens, which the entrypoint's set-up server never does. Database, user and passwords default to {@code test}.
+ * MARIADB_PASSWORD}, {@code MARIADB_ROOT_PASSWORD}; init scripts ({@code .sql}, {@code .sql.gz}, {@code .sh}) run
+ * once at first start from {@code /docker-entrypoint-initdb.d}; {@code my.cnf} overrides in {@code /etc/mysql/conf.d}.
+ * Ready when port 3306 listens, which the entrypoint's set-up server never does. Database, user and passwords default
+ * to {@code test}.
  *
  * <pre>{@code
- * MariaDb mariadb = MariaDb.version("10.11").withDatabaseName("shop").withInitScript("db/schema.sql");
+ * MariaDbImage mariadb = MariaDbImage.version("10.11").withDatabaseName("shop").withInitScript("db/schema.sql");
  * }</pre>
  */
-public final class MariaDb implements ContainerDefinition<MariaDbDatabase> {
+public final class MariaDbImage implements ContainerDefinition<MariaDbDatabase> {
   private final String image;
   private final DatabaseSettings settings;
 
-  private MariaDb(String image, DatabaseSettings settings) {
+  private MariaDbImage(String image, DatabaseSettings settings) {
     this.image = Objects.requireNonNull(image, "image");
     this.settings = settings;
   }
 
   /** {@code mariadb:VERSION}, e.g. {@code 10.11}. */
-  public static MariaDb version(String version) {
+  public static MariaDbImage version(String version) {
     return ofImage("mariadb:" + version);
   }
 
   /** Another image with the official image's contract, e.g. a mirror's copy. */
-  public static MariaDb ofImage(String image) {
-    return new MariaDb(image, DatabaseSettings.DEFAULTS);
+  public static MariaDbImage ofImage(String image) {
+    return new MariaDbImage(image, DatabaseSettings.DEFAULTS);
   }
 
-  public MariaDb withDatabaseName(String databaseName) {
-    return new MariaDb(image, settings.withDatabaseName(databaseName));
+  public MariaDbImage withDatabaseName(String databaseName) {
+    return new MariaDbImage(image, settings.withDatabaseName(databaseName));
   }
 
   /** The user created with all rights on the database; {@code root} uses the {@linkplain #withPassword password}. */
-  public MariaDb withUsername(String username) {
-    return new MariaDb(image, settings.withUsername(username));
+  public MariaDbImage withUsername(String username) {
+    return new MariaDbImage(image, settings.withUsername(username));
   }
 
-  public MariaDb withPassword(String password) {
-    return new MariaDb(image, settings.withPassword(password));
+  public MariaDbImage withPassword(String password) {
+    return new MariaDbImage(image, settings.withPassword(password));
   }
 
   /** Root's password; empty allows root without one. */
-  public MariaDb withRootPassword(String rootPassword) {
-    return new MariaDb(image, settings.withRootPassword(rootPassword));
+  public MariaDbImage withRootPassword(String rootPassword) {
+    return new MariaDbImage(image, settings.withRootPassword(rootPassword));
   }
 
   /** Adds a class-path resource ({@code db/schema.sql}) run at first start, after those added before. */
-  public MariaDb withInitScript(String resource) {
-    return new MariaDb(image, settings.withInitScript(resource));
+  public MariaDbImage withInitScript(String resource) {
+    return new MariaDbImage(image, settings.withInitScript(resource));
   }
 
   /** Adds a class-path resource in {@code my.cnf} syntax ({@code [mysqld]} ...) to the server's configuration. */
-  public MariaDb withConfigFile(String resource) {
-    return new MariaDb(image, settings.withConfigFile(resource));
+  public MariaDbImage withConfigFile(String resource) {
+    return new MariaDbImage(image, settings.withConfigFile(resource));
   }
 
   public String image() {
@@ -108,7 +109,7 @@ public final class MariaDb implements ContainerDefinition<MariaDbDatabase> {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof MariaDb m && m.image.equals(image) && m.settings.equals(settings);
+    return o instanceof MariaDbImage m && m.image.equals(image) && m.settings.equals(settings);
   }
 
   @Override
@@ -118,6 +119,6 @@ public final class MariaDb implements ContainerDefinition<MariaDbDatabase> {
 
   @Override
   public String toString() {
-    return "MariaDb[" + image + ", " + settings + "]";
+    return "MariaDbImage[" + image + ", " + settings + "]";
   }
 }

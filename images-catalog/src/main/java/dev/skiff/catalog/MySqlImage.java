@@ -12,54 +12,54 @@ import java.util.Objects;
  * listens, which the entrypoint's set-up server never does. Database, user and passwords default to {@code test}.
  *
  * <pre>{@code
- * MySql mysql = MySql.version("8.0").withDatabaseName("shop").withInitScript("db/schema.sql");
+ * MySqlImage mysql = MySqlImage.version("8.0").withDatabaseName("shop").withInitScript("db/schema.sql");
  * }</pre>
  */
-public final class MySql implements ContainerDefinition<MySqlDatabase> {
+public final class MySqlImage implements ContainerDefinition<MySqlDatabase> {
   private final String image;
   private final DatabaseSettings settings;
 
-  private MySql(String image, DatabaseSettings settings) {
+  private MySqlImage(String image, DatabaseSettings settings) {
     this.image = Objects.requireNonNull(image, "image");
     this.settings = settings;
   }
 
   /** {@code mysql:VERSION}, e.g. {@code 8.0}. */
-  public static MySql version(String version) {
+  public static MySqlImage version(String version) {
     return ofImage("mysql:" + version);
   }
 
   /** Another image with the official image's contract, e.g. a mirror's copy. */
-  public static MySql ofImage(String image) {
-    return new MySql(image, DatabaseSettings.DEFAULTS);
+  public static MySqlImage ofImage(String image) {
+    return new MySqlImage(image, DatabaseSettings.DEFAULTS);
   }
 
-  public MySql withDatabaseName(String databaseName) {
-    return new MySql(image, settings.withDatabaseName(databaseName));
+  public MySqlImage withDatabaseName(String databaseName) {
+    return new MySqlImage(image, settings.withDatabaseName(databaseName));
   }
 
   /** The user created with all rights on the database; {@code root} uses the {@linkplain #withPassword password}. */
-  public MySql withUsername(String username) {
-    return new MySql(image, settings.withUsername(username));
+  public MySqlImage withUsername(String username) {
+    return new MySqlImage(image, settings.withUsername(username));
   }
 
-  public MySql withPassword(String password) {
-    return new MySql(image, settings.withPassword(password));
+  public MySqlImage withPassword(String password) {
+    return new MySqlImage(image, settings.withPassword(password));
   }
 
   /** Root's password; empty allows root without one. */
-  public MySql withRootPassword(String rootPassword) {
-    return new MySql(image, settings.withRootPassword(rootPassword));
+  public MySqlImage withRootPassword(String rootPassword) {
+    return new MySqlImage(image, settings.withRootPassword(rootPassword));
   }
 
   /** Adds a class-path resource ({@code db/schema.sql}) run at first start, after those added before. */
-  public MySql withInitScript(String resource) {
-    return new MySql(image, settings.withInitScript(resource));
+  public MySqlImage withInitScript(String resource) {
+    return new MySqlImage(image, settings.withInitScript(resource));
   }
 
   /** Adds a class-path resource in {@code my.cnf} syntax ({@code [mysqld]} ...) to the server's configuration. */
-  public MySql withConfigFile(String resource) {
-    return new MySql(image, settings.withConfigFile(resource));
+  public MySqlImage withConfigFile(String resource) {
+    return new MySqlImage(image, settings.withConfigFile(resource));
   }
 
   public String image() {
@@ -108,7 +108,7 @@ public final class MySql implements ContainerDefinition<MySqlDatabase> {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof MySql m && m.image.equals(image) && m.settings.equals(settings);
+    return o instanceof MySqlImage m && m.image.equals(image) && m.settings.equals(settings);
   }
 
   @Override
@@ -118,6 +118,6 @@ public final class MySql implements ContainerDefinition<MySqlDatabase> {
 
   @Override
   public String toString() {
-    return "MySql[" + image + ", " + settings + "]";
+    return "MySqlImage[" + image + ", " + settings + "]";
   }
 }

@@ -1,0 +1,54 @@
+package dev.skiff.junit;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Inherited;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A MySQL database from the official {@code mysql} image ({@link dev.skiff.catalog.MySqlImage}), injected as a
+ * {@link dev.skiff.catalog.MySqlDatabase} (or {@link dev.skiff.catalog.JdbcDatabase}, or its {@code Container}):
+ *
+ * <pre>{@code
+ * @MySQL(version = "8.0", initScripts = "db/schema.sql")
+ * class OrderRepositoryTest {
+ *   @Test void saves(MySqlDatabase db) throws SQLException {
+ *     try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password())) { ... }
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>Lifecycles, names and composition work as for {@link Image}.
+ */
+@Documented
+@Inherited
+@Retention(RetentionPolicy.RUNTIME)
+@Target({ElementType.TYPE, ElementType.METHOD, ElementType.ANNOTATION_TYPE})
+@ExtendWith(SkiffExtension.class)
+public @interface MySQL {
+  /** The image tag: {@code mysql:VERSION}. */
+  String version() default "8.0";
+
+  /** The name that picks it for {@link Handle}; default {@code mysql}. */
+  String name() default "";
+
+  String databaseName() default "test";
+
+  /** The user created with all rights on the database; {@code root} makes {@link #password()} root's. */
+  String username() default "test";
+
+  String password() default "test";
+
+  String rootPassword() default "test";
+
+  /** Class-path resources ({@code .sql}, {@code .sql.gz}, {@code .sh}) run in order at first start. */
+  String[] initScripts() default {};
+
+  /** Class-path resources in {@code my.cnf} syntax added to the server's configuration. */
+  String[] configFiles() default {};
+
+  Lifecycle lifecycle() default Lifecycle.DEFAULT;
+}
