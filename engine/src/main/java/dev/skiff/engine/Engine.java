@@ -7,6 +7,7 @@ import dev.skiff.engine.pull.PullListener;
 import dev.skiff.engine.pull.PullPolicy;
 import dev.skiff.engine.registry.RegistryClient;
 import dev.skiff.engine.runtime.Container;
+import dev.skiff.engine.runtime.ContainerException;
 import dev.skiff.engine.runtime.ContainerRuntime;
 import dev.skiff.engine.runtime.ContainerSpec;
 import dev.skiff.engine.store.ImageRecord;
@@ -14,6 +15,7 @@ import dev.skiff.engine.store.ImageStore;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -21,6 +23,7 @@ import org.slf4j.LoggerFactory;
  * Thread-safe; one per JVM is plenty. Close it to remove its containers and stop its threads.
  */
 public final class Engine implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
   private final EngineConfig config;
   private final ImageStore store;
   private final ImagePuller puller;
@@ -47,7 +50,7 @@ public final class Engine implements AutoCloseable {
   private static void warnUnlessFileNamesAreUtf8() {
     String encoding = System.getProperty("sun.jnu.encoding", "UTF-8");
     if (!encoding.equalsIgnoreCase("UTF-8") && !encoding.equalsIgnoreCase("UTF8")) {
-      LoggerFactory.getLogger(Engine.class).warn("This JVM encodes file names as {}, so image files whose names are not"
+      LOG.warn("This JVM encodes file names as {}, so image files whose names are not"
           + " ASCII cannot be written. Start it in a UTF-8 locale, e.g. LC_ALL=C.UTF-8 (for Maven tests:"
           + " <environmentVariables><LC_ALL>C.UTF-8</LC_ALL></environmentVariables> in Surefire).", encoding);
     }
@@ -108,14 +111,32 @@ public final class Engine implements AutoCloseable {
     return runtime.create(spec, image, ImageConfig.parse(config, spec.image()));
   }
 
-  /** Creates and starts a container from {@code spec}. */
+  /**
+   * Creates and starts a container from {@code spec}; returns once it is ready. A container that fails to start or to
+   * become ready is removed and, up to {@linkplain ContainerSpec#startupAttempts() startupAttempts} times in all,
+   * replaced by a new one; the last failure is thrown with the earlier ones suppressed.
+   */
   public Container run(ContainerSpec spec) throws IOException {
-    Container container = create(spec);
-    try {
-      return container.start();
-    } catch (IOException | RuntimeException e) {
-      container.remove();
-      throw e;
+    ContainerException first = null;
+    for (int attempt = 1; ; attempt++) {
+      Container container = create(spec);
+      try {
+        return container.start();
+      } catch (ContainerException e) {
+        container.remove();
+        if (first != null) {
+          e.addSuppressed(first);
+        }
+        if (attempt >= spec.startupAttempts()) {
+          throw e;
+        }
+        LOG.warn("Attempt {} of {} to start a container of {} failed; trying a new container: {}", attempt,
+            spec.startupAttempts(), spec.image(), e.getMessage());
+        first = e;
+      } catch (IOException | RuntimeException e) {
+        container.remove();
+        throw e;
+      }
     }
   }
 

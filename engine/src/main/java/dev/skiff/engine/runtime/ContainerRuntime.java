@@ -111,7 +111,7 @@ public final class ContainerRuntime implements AutoCloseable {
       }
       int stopSignal = config.stopSignal().map(Signals::parse).orElse(Signals.SIGTERM);
       String name = spec.name().orElse(id.substring(0, 12));
-      Container c = new Container(id, name, spec.image(), stopSignal, dir, launch, this);
+      Container c = new Container(id, name, spec, config, stopSignal, dir, launch, this);
       live.add(c);
       return c;
     } catch (IOException | RuntimeException e) {

@@ -1,6 +1,8 @@
 package dev.skiff.engine.runtime;
 
+import dev.skiff.engine.wait.WaitStrategy;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +29,9 @@ public final class ContainerSpec {
   private final Optional<String> name;
   private final Map<String, String> labels;
   private final List<Mount> mounts;
+  private final Optional<WaitStrategy> waitStrategy;
+  private final Duration startupTimeout;
+  private final int startupAttempts;
 
   private ContainerSpec(Builder b) {
     this.image = b.image;
@@ -39,6 +44,9 @@ public final class ContainerSpec {
     this.name = b.name;
     this.labels = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.labels));
     this.mounts = List.copyOf(b.mounts);
+    this.waitStrategy = b.waitStrategy;
+    this.startupTimeout = b.startupTimeout;
+    this.startupAttempts = b.startupAttempts;
   }
 
   /** A builder for a container of {@code image}, a reference such as {@code redis:7.0}. */
@@ -86,6 +94,21 @@ public final class ContainerSpec {
 
   public List<Mount> mounts() {
     return mounts;
+  }
+
+  /** What {@link Container#start()} waits for before it returns; empty: only for the command to execute. */
+  public Optional<WaitStrategy> waitStrategy() {
+    return waitStrategy;
+  }
+
+  /** How long the wait strategy may take unless it sets its own timeout; 60 s by default. */
+  public Duration startupTimeout() {
+    return startupTimeout;
+  }
+
+  /** How many containers {@code Engine.run} creates and starts before it gives up; 1 by default. */
+  public int startupAttempts() {
+    return startupAttempts;
   }
 
   /** A file system mounted into the container. */
@@ -138,6 +161,9 @@ public final class ContainerSpec {
     private Optional<String> name = Optional.empty();
     private final Map<String, String> labels = new LinkedHashMap<>();
     private final List<Mount> mounts = new ArrayList<>();
+    private Optional<WaitStrategy> waitStrategy = Optional.empty();
+    private Duration startupTimeout = Duration.ofSeconds(60);
+    private int startupAttempts = 1;
 
     private Builder(String image) {
       if (image == null || image.isBlank()) {
@@ -202,6 +228,30 @@ public final class ContainerSpec {
 
     public Builder mount(Mount mount) {
       mounts.add(mount);
+      return this;
+    }
+
+    /** Makes {@link Container#start()} return only once {@code strategy} says the container is ready. */
+    public Builder waitingFor(WaitStrategy strategy) {
+      this.waitStrategy = Optional.of(Objects.requireNonNull(strategy, "strategy"));
+      return this;
+    }
+
+    /** How long the wait strategy may take, unless it sets its own timeout. */
+    public Builder startupTimeout(Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("The startup timeout must be positive, not " + timeout);
+      }
+      this.startupTimeout = timeout;
+      return this;
+    }
+
+    /** How many times {@code Engine.run} tries to create and start the container before it gives up. */
+    public Builder startupAttempts(int attempts) {
+      if (attempts < 1) {
+        throw new IllegalArgumentException("A container needs at least 1 startup attempt, not " + attempts);
+      }
+      this.startupAttempts = attempts;
       return this;
     }
 

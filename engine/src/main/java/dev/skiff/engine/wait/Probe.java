@@ -1,0 +1,53 @@
+package dev.skiff.engine.wait;
+
+import java.time.Duration;
+import java.util.Optional;
+import org.awaitility.pollinterval.IterativePollInterval;
+import org.awaitility.pollinterval.PollInterval;
+
+/** One wait's readiness check, polled by {@link Polling} until it passes. One thread polls it at a time. */
+abstract class Probe {
+  private static final Duration FIRST_INTERVAL = Duration.ofMillis(5);
+  private static final Duration MAX_INTERVAL = Duration.ofMillis(100);
+
+  private volatile String lastObservation = "";
+
+  /** What is awaited, for messages: e.g. {@code a log line matching 'Ready' 2 times}. */
+  abstract String awaited();
+
+  /** Whether the container is ready now; may {@link #observe} why not, or throw to say it. */
+  abstract boolean ready() throws Exception;
+
+  /** Set when the container can no longer become ready although it runs (an unhealthy healthcheck). */
+  Optional<String> hopeless() {
+    return Optional.empty();
+  }
+
+  /** Quick checks at first (fast containers are ready in milliseconds), then every 100 ms. */
+  PollInterval pollInterval() {
+    return IterativePollInterval.iterative(d -> d.multipliedBy(2).compareTo(MAX_INTERVAL) > 0 ? MAX_INTERVAL
+        : d.multipliedBy(2), FIRST_INTERVAL);
+  }
+
+  /** Records what the last check saw, for the failure message. */
+  final void observe(String observation) {
+    lastObservation = observation;
+  }
+
+  final String lastObservation() {
+    return lastObservation;
+  }
+
+  /** {@link #ready()}, with a thrown exception taken as "not yet" and observed. */
+  final boolean check() {
+    try {
+      return ready();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (Exception e) {
+      observe(e.getMessage() == null ? e.toString() : e.getClass().getSimpleName() + ": " + e.getMessage());
+      return false;
+    }
+  }
+}
