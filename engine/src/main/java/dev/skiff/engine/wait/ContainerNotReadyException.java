@@ -35,10 +35,10 @@ public final class ContainerNotReadyException extends ContainerException {
    */
   public static ContainerNotReadyException of(Container container, String awaited, Duration waited, String why) {
     OptionalInt exitCode = settledExitCode(container);
-    String state = exitCode.isPresent() ? "exited with code " + exitCode.getAsInt()
-        : container.isRunning() ? "running" : "not started";
-    String message = container + " is not ready: awaited " + awaited + " for " + Durations.describe(waited) + "; "
-        + why + ". The container is " + state + "." + logTail(container.logs());
+    String state = exitCode.isPresent() ? "It exited with code " + exitCode.getAsInt()
+        : container.isRunning() ? "It is still running" : "It has not started";
+    String message = container + " is not ready: waited " + Durations.describe(waited) + " for " + awaited + "; "
+        + why + ". " + state + "." + logTail(container.logs());
     return new ContainerNotReadyException(message, awaited, waited, exitCode);
   }
 

@@ -1,0 +1,218 @@
+package dev.skiff.engine.wait;
+
+import static dev.skiff.engine.testing.TestEnvironment.image;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.skiff.engine.Engine;
+import dev.skiff.engine.EngineConfig;
+import dev.skiff.engine.runtime.Container;
+import dev.skiff.engine.runtime.ContainerSpec;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Wait strategies against real containers from the test registry. */
+class WaitStrategyIT {
+  static final String BUSYBOX = image("library/busybox:1.35");
+  static final String REDIS = image("library/redis:7.0");
+  static final Duration SHORT = Duration.ofMillis(700);
+
+  @TempDir static Path store;
+  static Engine engine;
+
+  @BeforeAll
+  static void startEngine() throws IOException {
+    engine = Engine.create(EngineConfig.builder().store(store).build());
+  }
+
+  @AfterAll
+  static void closeEngine() {
+    engine.close();
+  }
+
+  static ContainerSpec.Builder busybox(String script) {
+    return ContainerSpec.builder(BUSYBOX).command("sh", "-c", script);
+  }
+
+  @Test
+  void logMessageCountsLinesOfBothStreamsFromTheStart() throws Exception {
+    // The first "ready" comes before the wait begins; the third only on stderr, after a while.
+    ContainerSpec spec = busybox("echo ready; echo other; sleep 0.3; echo ready; sleep 0.3; echo 'ready!' >&2;"
+        + " exec sleep 600").waitingFor(Wait.forLogMessage("^ready", 3)).build();
+    try (Container c = engine.run(spec)) {
+      assertThat(c.isRunning()).isTrue();
+      assertThat(c.logs().stdout()).isEqualTo("ready\nother\nready\n");
+      assertThat(c.logs().stderr()).isEqualTo("ready!\n");
+    }
+  }
+
+  @Test
+  void aLogLineThatNeverComesFailsAtTheTimeoutSayingWhatWasSeen() {
+    ContainerSpec spec = busybox("echo starting; echo warming up >&2; echo starting; exec sleep 600")
+        .waitingFor(Wait.forLogMessage("start", 3).withStartupTimeout(SHORT)).build();
+    assertThatThrownBy(() -> engine.run(spec))
+        .isInstanceOfSatisfying(ContainerNotReadyException.class, e -> {
+          assertThat(e.exitCode()).isEmpty();
+          assertThat(e.awaited()).isEqualTo("a log line matching 'start' 3 times");
+          assertThat(e.waited()).isGreaterThanOrEqualTo(SHORT);
+        })
+        .hasMessageContaining("for a log line matching 'start' 3 times; ")
+        .hasMessageContaining("the 700 ms timeout passed (last check: seen 2 times)")
+        .hasMessageContaining("It is still running.")
+        .hasMessageContaining("stdout:\nstarting\nstarting")
+        .hasMessageContaining("stderr:\nwarming up");
+  }
+
+  @Test
+  void theSpecsStartupTimeoutAppliesToAStrategyWithoutItsOwn() {
+    ContainerSpec spec = busybox("exec sleep 600").waitingFor(Wait.forLogMessage("never", 1))
+        .startupTimeout(Duration.ofMillis(300)).build();
+    assertThatThrownBy(() -> engine.run(spec))
+        .isInstanceOf(ContainerNotReadyException.class)
+        .hasMessageContaining("the 300 ms timeout passed")
+        .hasMessageContaining("It printed nothing.");
+  }
+
+  @Test
+  void aContainerExitingWhileWaitingFailsAtOnceWithItsExitCodeAndOutput() {
+    ContainerSpec spec = busybox("echo booting; sleep 0.2; echo 'fatal: no config' >&2; exit 3")
+        .waitingFor(Wait.forLogMessage("ready", 1)).startupTimeout(Duration.ofMinutes(10)).build();
+    assertThatThrownBy(() -> engine.run(spec))
+        .isInstanceOfSatisfying(ContainerNotReadyException.class, e -> {
+          assertThat(e.exitCode()).hasValue(3);
+          assertThat(e.waited()).isLessThan(Duration.ofMinutes(10));
+        })
+        .hasMessageContaining("the container exited while waiting (last check: seen 0 times)")
+        .hasMessageNotContaining("timeout passed")
+        .hasMessageContaining("It exited with code 3.")
+        .hasMessageContaining("stdout:\nbooting")
+        .hasMessageContaining("stderr:\nfatal: no config");
+  }
+
+  @Test
+  void theMessageQuotesTheLast50LinesOfEachStream() {
+    ContainerSpec spec = busybox("seq 1 200 | sed 's/^/line /'; exec sleep 600")
+        .waitingFor(Wait.forLogMessage("never", 1).withStartupTimeout(Duration.ofMillis(500))).build();
+    assertThatThrownBy(() -> engine.run(spec))
+        .isInstanceOf(ContainerNotReadyException.class)
+        .satisfies(e -> {
+          String tail = e.getMessage().substring(e.getMessage().indexOf("stdout:\n") + "stdout:\n".length());
+          assertThat(tail.split("\n")).hasSize(50).startsWith("line 151").endsWith("line 200");
+        });
+  }
+
+  @Test
+  void listeningPortsAreSeenInsideTheContainer() throws Exception {
+    ContainerSpec spec = busybox("sleep 0.3; httpd -p 8080; httpd -p 127.0.0.1:8081; httpd -p [::]:8082; exec sleep 600")
+        .waitingFor(Wait.forListeningPorts(8080, 8081, 8082)).build();
+    try (Container c = engine.run(spec)) {
+      Path procNet = Path.of("/proc", Long.toString(c.pid()), "net");
+      assertThat(ListeningPortWaitStrategy.listeningPorts(procNet)).contains(8080, 8081, 8082);
+    }
+  }
+
+  /** A host listener on the same port number is in another network namespace: it must not count. */
+  @Test
+  void aPortNeverOpenedFailsEvenWhenTheHostListensOnIt() throws Exception {
+    try (ServerSocket host = new ServerSocket()) {
+      host.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      int port = host.getLocalPort();
+      ContainerSpec spec = busybox("httpd -p 8080; exec sleep 600")
+          .waitingFor(Wait.forListeningPorts(8080, port).withStartupTimeout(SHORT)).build();
+      assertThatThrownBy(() -> engine.run(spec))
+          .isInstanceOf(ContainerNotReadyException.class)
+          .hasMessageContaining("for TCP ports [8080, " + port + "] listening inside the container;")
+          .hasMessageContaining("(last check: not listening: [" + port + "])")
+          .hasMessageContaining("It is still running.");
+    }
+  }
+
+  @Test
+  void redisIsReadyWhenItsPortListensAndItSaysSo() throws Exception {
+    ContainerSpec spec = ContainerSpec.builder(REDIS)
+        .waitingFor(Wait.allOf(Wait.forListeningPorts(6379), Wait.forLogMessage("Ready to accept connections", 1)))
+        .build();
+    try (Container c = engine.run(spec)) {
+      assertThat(c.isRunning()).isTrue();
+      assertThat(c.logs().stdout()).contains("Ready to accept connections");
+      assertThat(ListeningPortWaitStrategy.listeningPorts(Path.of("/proc", Long.toString(c.pid()), "net")))
+          .contains(6379);
+    }
+  }
+
+  @Test
+  void allOfFailsWithTheFirstStrategyThatIsNotReady() {
+    ContainerSpec spec = busybox("echo ready; exec sleep 600")
+        .waitingFor(Wait.allOf(Wait.forLogMessage("ready", 1), Wait.forListeningPorts(9999))
+            .withStartupTimeout(SHORT))
+        .build();
+    assertThatThrownBy(() -> engine.run(spec))
+        .isInstanceOfSatisfying(ContainerNotReadyException.class,
+            e -> assertThat(e.awaited()).isEqualTo("TCP port [9999] listening inside the container"))
+        .hasMessageContaining("timeout passed");
+  }
+
+  @Test
+  void allOfsTimeoutBoundsStrategiesWithoutTheirOwn() {
+    ContainerSpec spec = busybox("exec sleep 600")
+        .waitingFor(Wait.allOf(Wait.forLogMessage("never", 1)).withStartupTimeout(Duration.ofMillis(400)))
+        .startupTimeout(Duration.ofMinutes(10)).build();
+    assertThatThrownBy(() -> engine.run(spec))
+        .isInstanceOfSatisfying(ContainerNotReadyException.class, e -> {
+          assertThat(e.exitCode()).isEmpty();
+          assertThat(e.waited()).isLessThan(Duration.ofMinutes(1));
+        });
+  }
+
+  @Test
+  void aCallersOwnStrategyRunsOnStart() throws Exception {
+    List<Container> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ContainerSpec spec = busybox("exec sleep 600").waitingFor(seen::add).build();
+    try (Container c = engine.run(spec)) {
+      assertThat(seen).containsExactly(c);
+    }
+  }
+
+  @Test
+  void engineRunReplacesAContainerThatDidNotBecomeReady(@TempDir Path state) throws Exception {
+    // Only the second container finds the mark the first one left, and says it is ready.
+    ContainerSpec spec = busybox("if [ -e /state/tried ]; then echo ready; else touch /state/tried; fi; exec sleep 600")
+        .mount(ContainerSpec.Mount.bind(state, "/state"))
+        .waitingFor(Wait.forLogMessage("ready", 1).withStartupTimeout(Duration.ofMillis(500)))
+        .startupAttempts(2).build();
+    try (Container c = engine.run(spec)) {
+      assertThat(c.logs().stdout()).isEqualTo("ready\n");
+      assertThat(containerDirs()).hasSize(1);
+    }
+  }
+
+  @Test
+  void engineRunGivesUpAfterTheLastAttemptKeepingEveryFailure() throws Exception {
+    ContainerSpec spec = busybox("echo attempt; exit 3").waitingFor(Wait.forLogMessage("ready", 1))
+        .startupAttempts(3).build();
+    assertThatThrownBy(() -> engine.run(spec))
+        .isInstanceOfSatisfying(ContainerNotReadyException.class, e -> {
+          assertThat(e.exitCode()).hasValue(3);
+          assertThat(e.getSuppressed()).hasSize(1);
+          assertThat(e.getSuppressed()[0].getSuppressed()).hasSize(1);
+        });
+    assertThat(containerDirs()).isEmpty();
+  }
+
+  static List<Path> containerDirs() throws IOException {
+    try (Stream<Path> dirs = Files.list(store.resolve("containers"))) {
+      return dirs.toList();
+    }
+  }
+}
