@@ -23,8 +23,7 @@ final class Polling {
       throw ContainerNotReadyException.of(container, probe.awaited(), elapsedSince(start),
           "the " + Durations.describe(timeout) + " timeout passed" + lastSeen(probe));
     } catch (TerminalFailureException e) {
-      String why = probe.hopeless().map(h -> "it cannot become ready: " + h)
-          .orElse("the container exited while waiting" + lastSeen(probe));
+      String why = probe.hopeless().orElse("the container exited while waiting" + lastSeen(probe));
       throw ContainerNotReadyException.of(container, probe.awaited(), elapsedSince(start), why);
     }
   }

@@ -18,7 +18,7 @@ abstract class Probe {
   /** Whether the container is ready now; may {@link #observe} why not, or throw to say it. */
   abstract boolean ready() throws Exception;
 
-  /** Set when the container can no longer become ready although it runs (an unhealthy healthcheck). */
+  /** Why the container can no longer become ready although it runs, e.g. "the container is unhealthy: ...". */
   Optional<String> hopeless() {
     return Optional.empty();
   }
