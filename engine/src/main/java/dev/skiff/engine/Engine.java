@@ -13,6 +13,7 @@ import dev.skiff.engine.runtime.ContainerSpec;
 import dev.skiff.engine.store.ImageRecord;
 import dev.skiff.engine.store.ImageStore;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -117,22 +118,20 @@ public final class Engine implements AutoCloseable {
    * replaced by a new one; the last failure is thrown with the earlier ones suppressed.
    */
   public Container run(ContainerSpec spec) throws IOException {
-    ContainerException first = null;
+    List<ContainerException> earlier = new ArrayList<>();
     for (int attempt = 1; ; attempt++) {
       Container container = create(spec);
       try {
         return container.start();
       } catch (ContainerException e) {
         container.remove();
-        if (first != null) {
-          e.addSuppressed(first);
-        }
         if (attempt >= spec.startupAttempts()) {
+          earlier.forEach(e::addSuppressed);
           throw e;
         }
         LOG.warn("Attempt {} of {} to start a container of {} failed; trying a new container: {}", attempt,
             spec.startupAttempts(), spec.image(), e.getMessage());
-        first = e;
+        earlier.add(e);
       } catch (IOException | RuntimeException e) {
         container.remove();
         throw e;

@@ -5,9 +5,17 @@ import java.time.Duration;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 import org.awaitility.core.TerminalFailureException;
+import org.awaitility.pollinterval.IterativePollInterval;
+import org.awaitility.pollinterval.PollInterval;
 
 /** Polls a {@link Probe} with Awaitility until it passes, the container exits, or the timeout passes. */
 final class Polling {
+  private static final Duration FIRST_INTERVAL = Duration.ofMillis(5);
+  private static final Duration MAX_INTERVAL = Duration.ofMillis(100);
+  /** Quick checks at first (fast containers are ready in milliseconds), then every 100 ms. */
+  private static final PollInterval INTERVAL = IterativePollInterval.iterative(
+      d -> d.multipliedBy(2).compareTo(MAX_INTERVAL) > 0 ? MAX_INTERVAL : d.multipliedBy(2), FIRST_INTERVAL);
+
   private Polling() {}
 
   static void await(Container container, Probe probe, Duration timeout) throws ContainerNotReadyException {
@@ -16,7 +24,7 @@ final class Polling {
       Awaitility.await(container.name() + " ready")
           .atMost(timeout)
           .pollDelay(Duration.ZERO)
-          .pollInterval(probe.pollInterval())
+          .pollInterval(INTERVAL)
           .failFast(() -> !container.isRunning() || probe.hopeless().isPresent())
           .until(probe::check);
     } catch (ConditionTimeoutException e) {

@@ -1,15 +1,9 @@
 package dev.skiff.engine.wait;
 
-import java.time.Duration;
 import java.util.Optional;
-import org.awaitility.pollinterval.IterativePollInterval;
-import org.awaitility.pollinterval.PollInterval;
 
 /** One wait's readiness check, polled by {@link Polling} until it passes. One thread polls it at a time. */
 abstract class Probe {
-  private static final Duration FIRST_INTERVAL = Duration.ofMillis(5);
-  private static final Duration MAX_INTERVAL = Duration.ofMillis(100);
-
   private volatile String lastObservation = "";
 
   /** What is awaited, for messages: e.g. {@code a log line matching 'Ready' 2 times}. */
@@ -21,12 +15,6 @@ abstract class Probe {
   /** Why the container can no longer become ready although it runs, e.g. "the container is unhealthy: ...". */
   Optional<String> hopeless() {
     return Optional.empty();
-  }
-
-  /** Quick checks at first (fast containers are ready in milliseconds), then every 100 ms. */
-  PollInterval pollInterval() {
-    return IterativePollInterval.iterative(d -> d.multipliedBy(2).compareTo(MAX_INTERVAL) > 0 ? MAX_INTERVAL
-        : d.multipliedBy(2), FIRST_INTERVAL);
   }
 
   /** Records what the last check saw, for the failure message. */
