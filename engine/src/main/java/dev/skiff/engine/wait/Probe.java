@@ -34,6 +34,9 @@ abstract class Probe {
       Thread.currentThread().interrupt();
       return false;
     } catch (Exception e) {
+      if (Thread.currentThread().isInterrupted()) {
+        return false; // the wait is over: this failure is its doing, keep the observation before it
+      }
       observe(e.getMessage() == null ? e.toString() : e.getClass().getSimpleName() + ": " + e.getMessage());
       return false;
     }
