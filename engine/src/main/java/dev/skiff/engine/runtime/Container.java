@@ -79,12 +79,12 @@ public final class Container implements AutoCloseable {
     try {
       session = runtime.launch(directory.controlSocket(), launcherSpec, logs, name);
       state = State.RUNNING;
-      if (!session.ports().asMap().isEmpty()) {
-        directory.describe("ports", session.ports().toJson()); // for skiff ps in another process
-      }
     } catch (IOException | RuntimeException e) {
       state = State.ENDED;
       throw e;
+    }
+    if (!session.ports().asMap().isEmpty()) {
+      directory.describe("ports", session.ports().toJson()); // for skiff ps in another process
     }
     return this;
   }
