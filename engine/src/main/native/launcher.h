@@ -78,6 +78,7 @@ _Noreturn void identity_exec(const struct spec *spec);
 void net_prepare(struct spec *spec);
 void net_enter(void);
 int net_socket(int in_container, int type);
+void net_live_in_container(void);
 int net_is_namespace_fd(int fd);
 struct sockaddr_in net_address(uint32_t host_order_ip, int port);
 

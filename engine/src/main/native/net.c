@@ -38,14 +38,20 @@ static void loopback_up(void) {
   close(s);
 }
 
+static int in_container_ns;  /* whether this process lives in the container's namespace now */
+
 int net_socket(int in_container, int type) {
-  int ns = in_container ? container_ns : -1;
-  if (ns >= 0 && setns(ns, CLONE_NEWNET) < 0) return -1;
+  int away = container_ns >= 0 && in_container != in_container_ns;
+  if (away && setns(in_container ? container_ns : host_ns, CLONE_NEWNET) < 0) return -1;
   int fd = socket(AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   int saved = errno;
-  if (ns >= 0 && setns(host_ns, CLONE_NEWNET) < 0) fail("setns(host network)", "/proc/self/ns/net");
+  if (away && setns(in_container ? host_ns : container_ns, CLONE_NEWNET) < 0) fail("setns", "network namespace");
   errno = saved;
   return fd;
+}
+
+void net_live_in_container(void) {
+  if (container_ns >= 0 && setns(container_ns, CLONE_NEWNET) == 0) in_container_ns = 1;
 }
 
 struct sockaddr_in net_address(uint32_t host_order_ip, int port) {

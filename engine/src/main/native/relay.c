@@ -281,6 +281,7 @@ static void close_inherited_fds(void) {
 static _Noreturn void relay_main(pid_t launcher) {
   if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != launcher) _exit(0);
   close_inherited_fds();
+  net_live_in_container();  /* most connections go there: no setns per connection */
   ep_fd = epoll_create1(EPOLL_CLOEXEC);
   char *datagram = malloc(MAX_DATAGRAM);
   if (ep_fd < 0 || !datagram) _exit(1);
