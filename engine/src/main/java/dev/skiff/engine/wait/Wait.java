@@ -38,6 +38,14 @@ public final class Wait {
     return new LogMessageWaitStrategy(Pattern.compile(regex), times, Optional.empty());
   }
 
+  /**
+   * An HTTP GET on {@code path} through the published port answering status 200; refine it with
+   * {@link HttpWaitStrategy#forPort}, {@link HttpWaitStrategy#forStatusCode}, {@link HttpWaitStrategy#usingTls} ...
+   */
+  public static HttpWaitStrategy forHttp(String path) {
+    return new HttpWaitStrategy(path);
+  }
+
   /** Each strategy in turn; the container is ready when all found it ready. */
   public static AllOfWaitStrategy allOf(WaitStrategy... strategies) {
     return new AllOfWaitStrategy(List.of(strategies), Optional.empty());

@@ -8,10 +8,13 @@ import dev.skiff.engine.Engine;
 import dev.skiff.engine.EngineConfig;
 import dev.skiff.engine.runtime.Container;
 import dev.skiff.engine.runtime.ContainerSpec;
+import dev.skiff.engine.testing.TestEnvironment;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -139,15 +142,15 @@ class WaitStrategyIT {
   }
 
   @Test
-  void redisIsReadyWhenItsPortListensAndItSaysSo() throws Exception {
-    ContainerSpec spec = ContainerSpec.builder(REDIS)
-        .waitingFor(Wait.allOf(Wait.forListeningPorts(6379), Wait.forLogMessage("Ready to accept connections", 1)))
+  void redisAnswersPingOnceItsPortListensAndItSaysSo() throws Exception {
+    ContainerSpec spec = ContainerSpec.builder(REDIS).exposedPorts(6379)
+        .waitingFor(Wait.allOf(Wait.forListeningPort(), Wait.forLogMessage("Ready to accept connections", 1)))
         .build();
-    try (Container c = engine.run(spec)) {
-      assertThat(c.isRunning()).isTrue();
+    try (Container c = engine.run(spec);
+        Socket redis = new Socket(c.host(), c.mappedPort(6379))) {
       assertThat(c.logs().stdout()).contains("Ready to accept connections");
-      assertThat(ListeningPortWaitStrategy.listeningPorts(Path.of("/proc", Long.toString(c.pid()), "net")))
-          .contains(6379);
+      redis.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+      assertThat(new String(redis.getInputStream().readNBytes(7), StandardCharsets.US_ASCII)).isEqualTo("+PONG\r\n");
     }
   }
 
@@ -209,6 +212,72 @@ class WaitStrategyIT {
         });
     assertThat(containerDirs()).isEmpty();
   }
+
+  @Test
+  void httpWaitsForTheServerBehindThePublishedPortNotForTheHostSide() throws Exception {
+    // The host side of the published port accepts connections from the start; the server comes 0.5 s later.
+    ContainerSpec spec = busybox("mkdir /www; echo hello > /www/index.html; sleep 0.5; exec httpd -f -p 8080 -h /www")
+        .exposedPorts(8080)
+        .waitingFor(Wait.forHttp("/index.html").forResponsePredicate(body -> body.equals("hello\n")))
+        .build();
+    try (Container c = engine.run(spec)) {
+      assertThat(ListeningPortWaitStrategy.listeningPorts(Path.of("/proc", Long.toString(c.pid()), "net")))
+          .contains(8080);
+    }
+  }
+
+  @Test
+  void httpFailsWithTheLastStatusAndAcceptsTheStatusItIsTold() throws Exception {
+    ContainerSpec.Builder spec = busybox("mkdir /www; exec httpd -f -p 8080 -h /www").exposedPorts(8080);
+    assertThatThrownBy(() -> engine.run(spec.waitingFor(Wait.forHttp("/missing").withStartupTimeout(SHORT)).build()))
+        .isInstanceOf(ContainerNotReadyException.class)
+        .hasMessageContaining("for HTTP GET http://127.0.0.1:")
+        .hasMessageContaining("/missing (container port 8080) answering status 200;")
+        .hasMessageContaining("(last check: status 404)");
+    try (Container c = engine.run(spec.waitingFor(Wait.forHttp("missing").forStatusCode(404)).build())) {
+      assertThat(c.isRunning()).isTrue();
+    }
+    try (Container c = engine.run(spec.waitingFor(Wait.forHttp("/missing").forStatusCodeMatching(s -> s >= 400))
+        .build())) {
+      assertThat(c.isRunning()).isTrue();
+    }
+  }
+
+  @Test
+  void httpsWithASelfSignedCertificateNeedsAllowInsecure(@TempDir Path tls) throws Exception {
+    Path certs = Path.of(TestEnvironment.property("token.cert")).getParent();
+    Files.copy(certs.resolve("cert.pem"), tls.resolve("cert.pem"));
+    Files.copy(certs.resolve("key.pem"), tls.resolve("key.pem"));
+    ContainerSpec.Builder spec = ContainerSpec.builder(image("library/node:20"))
+        .mount(ContainerSpec.Mount.bindReadOnly(tls, "/tls"))
+        .command("node", "-e", "const fs = require('fs'); require('https').createServer({key:"
+            + " fs.readFileSync('/tls/key.pem'), cert: fs.readFileSync('/tls/cert.pem')}, (q, r) => r.end('secure'))"
+            + ".listen(8443)")
+        .exposedPorts(8443);
+    assertThatThrownBy(() -> engine.run(spec.waitingFor(Wait.forHttp("/").usingTls().withStartupTimeout(
+        Duration.ofSeconds(3))).build()))
+        .isInstanceOf(ContainerNotReadyException.class)
+        .hasMessageContaining("https://127.0.0.1:")
+        .hasMessageContaining("SSLHandshakeException");
+    try (Container c = engine.run(spec.waitingFor(Wait.forHttp("/").usingTls().allowInsecure()
+        .forResponsePredicate("secure"::equals)).build())) {
+      assertThat(c.isRunning()).isTrue();
+    }
+  }
+
+  @Test
+  void forListeningPortWaitsForEveryPublishedPort() throws Exception {
+    ContainerSpec.Builder spec = busybox("httpd -p 8080; sleep 0.3; httpd -p 8081; exec sleep 600")
+        .exposedPorts(8080, 8081);
+    try (Container c = engine.run(spec.waitingFor(Wait.forListeningPort()).build())) {
+      assertThat(ListeningPortWaitStrategy.listeningPorts(Path.of("/proc", Long.toString(c.pid()), "net")))
+          .contains(8080, 8081);
+    }
+    assertThatThrownBy(() -> engine.run(busybox("exec sleep 600").waitingFor(Wait.forListeningPort()).build()))
+        .isInstanceOf(ContainerNotReadyException.class)
+        .hasMessageContaining("it publishes no TCP port");
+  }
+
 
   static List<Path> containerDirs() throws IOException {
     try (Stream<Path> dirs = Files.list(store.resolve("containers"))) {
