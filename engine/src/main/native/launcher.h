@@ -36,6 +36,10 @@ struct spec {
   struct mount_request *mounts;
   size_t n_mounts;
   int clone_flags;
+  pid_t target_pid;          /* exec: PID 1 of the running container to join */
+  const char *builtin;       /* exec: "copy-in" (a tar on stdin) or "copy-out" (argv[0] as a tar to stdout) */
+  const char *copy_in;       /* a host tar file extracted into the root before the command starts */
+  int init;                  /* the launcher's child stays PID 1: reaps zombies, forwards signals */
 };
 
 /* spec.c */
@@ -56,7 +60,27 @@ void rootfs_populate(struct spec *spec);
 void mkdir_p(const char *path, mode_t mode);
 
 /* identity.c: credentials and capabilities, then exec. */
+void identity_apply(const struct spec *spec);
+_Noreturn void exec_command(const struct spec *spec);
 _Noreturn void identity_exec(const struct spec *spec);
+
+/* main.c: the control protocol, shared by both modes. */
+int connect_control(const char *path);
+char *read_spec(int fd, size_t *len);
+int supervisor_signals(void);
+int await_exec(int error_pipe);
+void report_exit(int status);
+int supervise(int control, int sigfd, pid_t pid);
+
+/* exec.c */
+int exec_main(const char *control_socket);
+
+/* init.c */
+_Noreturn void init_exec(const struct spec *spec);
+
+/* tar.c: ustar with pax names, relative to the current root. */
+void tar_extract(int fd, const char *what);
+void tar_write(const char *path);
 
 /* net.c */
 void net_loopback_up(void);

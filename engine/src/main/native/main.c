@@ -7,6 +7,8 @@
  * "error\tCALL\tPATH\tERRNO\tMESSAGE" when the container cannot start, then "exited\tCODE" or "killed\tSIGNAL".
  * It accepts "kill SIGNAL" lines. When the socket reaches EOF (the JVM closed it or died), it SIGKILLs the
  * container's PID 1, which ends the whole PID namespace.
+ *
+ * skiff-launcher exec CONTROL_SOCKET: the same protocol for one more process in a running container (exec.c).
  */
 #include "launcher.h"
 
@@ -37,7 +39,7 @@ struct clone_args_v0 {
   uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
 };
 
-static int connect_control(const char *path) {
+int connect_control(const char *path) {
   struct sockaddr_un addr;
   memset(&addr, 0, sizeof addr);
   addr.sun_family = AF_UNIX;
@@ -66,7 +68,7 @@ static int read_full(int fd, char *buf, size_t len) {
   return 0;
 }
 
-static char *read_spec(int fd, size_t *len) {
+char *read_spec(int fd, size_t *len) {
   char header[32];
   size_t h = 0;
   while (h < sizeof header - 1) {
@@ -107,18 +109,22 @@ static _Noreturn void container_main(struct spec *spec, int error_fd) {
   if (sigprocmask(SIG_SETMASK, &none, NULL) < 0) fail("sigprocmask", "-");
   if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) fail("prctl(PR_SET_PDEATHSIG)", "-");
   rootfs_open_sources(spec);
+  int staged = spec->copy_in ? open(spec->copy_in, O_RDONLY | O_CLOEXEC) : -1;
+  if (spec->copy_in && staged < 0) fail("open", spec->copy_in);
   rootfs_enter(spec);
   rootfs_populate(spec);
+  if (staged >= 0) tar_extract(staged, spec->copy_in);
   if ((spec->clone_flags & CLONE_NEWUTS) && spec->hostname &&
       sethostname(spec->hostname, strlen(spec->hostname)) < 0) {
     fail("sethostname", spec->hostname);
   }
   if (spec->clone_flags & CLONE_NEWNET) net_loopback_up();
+  if (spec->init) init_exec(spec);
   identity_exec(spec);
 }
 
 /* Relays the child's error line, if any. Returns 0 when the child reached execve. */
-static int await_exec(int error_pipe) {
+int await_exec(int error_pipe) {
   char buf[4096];
   size_t len = 0;
   for (;;) {
@@ -130,13 +136,28 @@ static int await_exec(int error_pipe) {
   return len > 0 ? -1 : 0;
 }
 
-static void report_exit(int status) {
+void report_exit(int status) {
   if (WIFSIGNALED(status)) report_line("killed\t%d\n", WTERMSIG(status));
   else report_line("exited\t%d\n", WEXITSTATUS(status));
 }
 
+/* Blocks the signals supervise() handles (child exits, and those it forwards); returns their signalfd. */
+int supervisor_signals(void) {
+  sigset_t handled;
+  sigemptyset(&handled);
+  sigaddset(&handled, SIGCHLD);
+  sigaddset(&handled, SIGTERM);
+  sigaddset(&handled, SIGINT);
+  sigaddset(&handled, SIGHUP);
+  sigaddset(&handled, SIGQUIT);
+  if (sigprocmask(SIG_BLOCK, &handled, NULL) < 0) fail("sigprocmask", "-");
+  int sigfd = signalfd(-1, &handled, SFD_CLOEXEC);
+  if (sigfd < 0) fail("signalfd", "-");
+  return sigfd;
+}
+
 /* Runs commands from the JVM until the container exits; returns its wait status. */
-static int supervise(int control, int sigfd, pid_t pid) {
+int supervise(int control, int sigfd, pid_t pid) {
   char cmd[256];
   size_t cmd_len = 0;
   int control_open = 1;
@@ -179,8 +200,9 @@ static int supervise(int control, int sigfd, pid_t pid) {
 }
 
 int main(int argc, char **argv) {
+  if (argc == 3 && !strcmp(argv[1], "exec")) return exec_main(argv[2]);
   if (argc != 2) {
-    fprintf(stderr, "usage: %s CONTROL_SOCKET\n(skiff-launcher is started by the Skiff engine)\n", argv[0]);
+    fprintf(stderr, "usage: %s [exec] CONTROL_SOCKET\n(skiff-launcher is started by the Skiff engine)\n", argv[0]);
     return 2;
   }
   signal(SIGPIPE, SIG_IGN);
@@ -194,16 +216,7 @@ int main(int argc, char **argv) {
     report_error("parse spec", bad, EINVAL);
     return 2;
   }
-  sigset_t handled;
-  sigemptyset(&handled);
-  sigaddset(&handled, SIGCHLD);
-  sigaddset(&handled, SIGTERM);
-  sigaddset(&handled, SIGINT);
-  sigaddset(&handled, SIGHUP);
-  sigaddset(&handled, SIGQUIT);
-  if (sigprocmask(SIG_BLOCK, &handled, NULL) < 0) fail("sigprocmask", "-");
-  int sigfd = signalfd(-1, &handled, SFD_CLOEXEC);
-  if (sigfd < 0) fail("signalfd", "-");
+  int sigfd = supervisor_signals();
   int error_pipe[2];
   if (pipe2(error_pipe, O_CLOEXEC) < 0) fail("pipe2", "-");
 

@@ -75,6 +75,10 @@ int spec_parse(char *buf, size_t len, struct spec *spec, const char **bad_entry)
     else if (!strcmp(k, "uid") && !parse_id(v, &id)) spec->uid = id;
     else if (!strcmp(k, "gid") && !parse_id(v, &id)) spec->gid = id;
     else if (!strcmp(k, "group") && !parse_id(v, &id)) spec->groups[spec->n_groups++] = id;
+    else if (!strcmp(k, "exec.pid") && !parse_id(v, &id) && id > 0) spec->target_pid = (pid_t)id;
+    else if (!strcmp(k, "builtin") && (!strcmp(v, "copy-in") || !strcmp(v, "copy-out"))) spec->builtin = v;
+    else if (!strcmp(k, "copyin")) spec->copy_in = v;
+    else if (!strcmp(k, "init")) spec->init = !strcmp(v, "1");
     else if (!strcmp(k, "namespaces") && (spec->clone_flags = parse_namespaces(v)) >= 0) {
     } else if (!strcmp(k, "mount") && (!strcmp(v, "bind") || !strcmp(v, "tmpfs"))) {
       m = &spec->mounts[spec->n_mounts++];
@@ -96,7 +100,13 @@ int spec_parse(char *buf, size_t len, struct spec *spec, const char **bad_entry)
       return -1;
     }
   }
-  if (!spec->rootfs || spec->argc == 0 || (spec->n_lower && (!spec->upper || !spec->work || !spec->overlay_base))) {
+  if (spec->target_pid) {
+    if (spec->argc == 0 && !(spec->builtin && !strcmp(spec->builtin, "copy-in"))) {
+      *bad_entry = "(exec spec lacks arg)";
+      return -1;
+    }
+  } else if (!spec->rootfs || spec->argc == 0 ||
+             (spec->n_lower && (!spec->upper || !spec->work || !spec->overlay_base))) {
     *bad_entry = "(spec lacks rootfs, arg, or overlay.upper/work/base)";
     return -1;
   }

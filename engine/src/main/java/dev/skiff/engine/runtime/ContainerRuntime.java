@@ -14,9 +14,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,12 +91,7 @@ public final class ContainerRuntime implements AutoCloseable {
           .put("rootfs", dir.rootfs().toString())
           .overlay(store.root(), layersTopFirst, dir.upper(), dir.work())
           .put("hostname", process.hostname())
-          .putAll("arg", process.argv())
-          .putAll("env", process.env())
-          .put("cwd", process.workingDir())
-          .put("uid", Integer.toString(process.identity().uid()))
-          .put("gid", Integer.toString(process.identity().gid()))
-          .putAll("group", process.identity().groups().stream().map(String::valueOf).toList());
+          .process(process.argv(), process.env(), process.workingDir(), process.identity());
       for (Map.Entry<String, Path> etc : dir.writeEtcFiles(process.hostname()).entrySet()) {
         launch.bind(etc.getValue(), etc.getKey(), false);
       }
@@ -111,7 +108,8 @@ public final class ContainerRuntime implements AutoCloseable {
       }
       int stopSignal = config.stopSignal().map(Signals::parse).orElse(Signals.SIGTERM);
       String name = spec.name().orElse(id.substring(0, 12));
-      Container c = new Container(id, name, spec.image(), stopSignal, dir, launch, this);
+      Container c = new Container(id, name, spec.image(), stopSignal, dir, launch, this,
+          new ExecDefaults(process, dir.upper(), layersTopFirst));
       live.add(c);
       return c;
     } catch (IOException | RuntimeException e) {
@@ -128,6 +126,16 @@ public final class ContainerRuntime implements AutoCloseable {
 
   LauncherSession launch(Path socket, LauncherSpec spec, ContainerLogs logs, String container) throws IOException {
     return LauncherSession.start(launcher(), socket, spec, logs, io, container);
+  }
+
+  /** Starts the launcher in exec mode; {@code attach} gets its process at once, to feed stdin and read output. */
+  LauncherSession exec(Path socket, LauncherSpec spec, Consumer<Process> attach, ContainerLogs logs, String what)
+      throws IOException {
+    return LauncherSession.start(launcher(), socket, true, spec, attach, logs, io, what);
+  }
+
+  Executor io() {
+    return io;
   }
 
   private LauncherBinary launcher() throws IOException {

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,12 +51,25 @@ final class LauncherSession implements AutoCloseable {
    */
   static LauncherSession start(LauncherBinary binary, Path socket, LauncherSpec spec, ContainerLogs logs, Executor io,
       String container) throws IOException {
+    return start(binary, socket, false, spec, process -> {
+      io.execute(() -> logs.buffer(ContainerLogs.Stream.STDOUT).pump(process.getInputStream()));
+      io.execute(() -> logs.buffer(ContainerLogs.Stream.STDERR).pump(process.getErrorStream()));
+    }, logs, io, container);
+  }
+
+  /**
+   * Starts the launcher, in exec mode when {@code exec} (its stdin then a pipe), and hands {@code attach} the
+   * process at once so that its output is read while it starts.
+   *
+   * @param logs where {@code attach} puts the launcher's stderr, quoted when the launcher dies early
+   */
+  static LauncherSession start(LauncherBinary binary, Path socket, boolean exec, LauncherSpec spec,
+      Consumer<Process> attach, ContainerLogs logs, Executor io, String container) throws IOException {
     Files.deleteIfExists(socket);
     try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
       server.bind(UnixDomainSocketAddress.of(socket));
-      Process process = launch(binary, socket);
-      io.execute(() -> logs.buffer(ContainerLogs.Stream.STDOUT).pump(process.getInputStream()));
-      io.execute(() -> logs.buffer(ContainerLogs.Stream.STDERR).pump(process.getErrorStream()));
+      Process process = launch(binary, socket, exec);
+      attach.accept(process);
       process.onExit().thenRun(() -> closeQuietly(server)); // a launcher that dies early must not block accept()
       SocketChannel control;
       try {
@@ -93,21 +107,23 @@ final class LauncherSession implements AutoCloseable {
     }
   }
 
-  private static Process launch(LauncherBinary binary, Path socket) throws IOException {
+  private static Process launch(LauncherBinary binary, Path socket, boolean exec) throws IOException {
     try {
-      return command(binary.executable(), socket).start();
+      return command(binary.executable(), socket, exec).start();
     } catch (IOException e) {
       if (binary.usesMemfd() || !String.valueOf(e.getMessage()).contains("error=13")) {
         throw new ContainerException("Cannot run the container launcher " + binary.executable() + ": " + e.getMessage(),
             e);
       }
-      return command(binary.useMemfd(), socket).start(); // EACCES: its directory is mounted noexec
+      return command(binary.useMemfd(), socket, exec).start(); // EACCES: its directory is mounted noexec
     }
   }
 
-  private static ProcessBuilder command(String executable, Path socket) {
-    return new ProcessBuilder(executable, socket.toString())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+  private static ProcessBuilder command(String executable, Path socket, boolean exec) {
+    return exec
+        ? new ProcessBuilder(executable, "exec", socket.toString())
+        : new ProcessBuilder(executable, socket.toString())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
   }
 
   /** "error\tCALL\tPATH\tERRNO\tMESSAGE", the path with %XX escapes. */
