@@ -120,7 +120,7 @@ final class ContainerCopy {
         e.setGroupId((Integer) a.get("gid"));
         e.setModTime((FileTime) a.get("lastModifiedTime"));
         tar.putArchiveEntry(e);
-        if (e.isFile()) {
+        if (e.getSize() > 0) {
           Files.copy(p, tar);
         }
         tar.closeArchiveEntry();

@@ -86,6 +86,15 @@ final class ContainerDirectory {
     return dir.resolve("control.sock");
   }
 
+  /** Writes the files to copy in before start as one archive, which the launcher unpacks in the container. */
+  Path stageCopies(List<ContainerCopy.Source> copies) throws IOException {
+    Path archive = dir.resolve("copy-in.tar");
+    try (java.io.OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(archive))) {
+      ContainerCopy.writeArchive(copies, out);
+    }
+    return archive;
+  }
+
   /** Writes /etc/hosts, /etc/hostname and /etc/resolv.conf for the container; returns them by container path. */
   Map<String, Path> writeEtcFiles(String hostname) throws IOException {
     Path hosts = dir.resolve("hosts");

@@ -106,6 +106,12 @@ public final class ContainerRuntime implements AutoCloseable {
           launch.tmpfs(m.target(), m.options(), m.readOnly());
         }
       }
+      if (!spec.copies().isEmpty()) {
+        launch.put("copyin", dir.stageCopies(spec.copies()).toString());
+      }
+      if (spec.init()) {
+        launch.put("init", "1");
+      }
       int stopSignal = config.stopSignal().map(Signals::parse).orElse(Signals.SIGTERM);
       String name = spec.name().orElse(id.substring(0, 12));
       Container c = new Container(id, name, spec.image(), stopSignal, dir, launch, this,
