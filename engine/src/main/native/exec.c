@@ -85,6 +85,6 @@ int exec_main(const char *control_socket) {
   }
   close(error_pipe[0]);
   report_line("started\t%d\n", (int)pid);
-  report_exit(supervise(control, sigfd, pid));
+  report_exit(supervise(control, sigfd, pid, 0), NULL);
   return 0;
 }

@@ -40,6 +40,8 @@ struct spec {
   const char *builtin;       /* exec: "copy-in" (a tar on stdin) or "copy-out" (argv[0] as a tar to stdout) */
   const char *copy_in;       /* a host tar file extracted into the root before the command starts */
   int init;                  /* the launcher's child stays PID 1: reaps zombies, forwards signals */
+  int detached;              /* the container outlives the control socket (skiff run -d) */
+  const char *exit_file;     /* where the exit line is written too, for readers other than the JVM */
 };
 
 /* spec.c */
@@ -69,8 +71,8 @@ int connect_control(const char *path);
 char *read_spec(int fd, size_t *len);
 int supervisor_signals(void);
 int await_exec(int error_pipe);
-void report_exit(int status);
-int supervise(int control, int sigfd, pid_t pid);
+void report_exit(int status, const char *exit_file);
+int supervise(int control, int sigfd, pid_t pid, int detached);
 
 /* exec.c */
 int exec_main(const char *control_socket);

@@ -136,9 +136,18 @@ int await_exec(int error_pipe) {
   return len > 0 ? -1 : 0;
 }
 
-void report_exit(int status) {
-  if (WIFSIGNALED(status)) report_line("killed\t%d\n", WTERMSIG(status));
-  else report_line("exited\t%d\n", WEXITSTATUS(status));
+void report_exit(int status, const char *exit_file) {
+  char line[32];
+  if (WIFSIGNALED(status)) snprintf(line, sizeof line, "killed\t%d\n", WTERMSIG(status));
+  else snprintf(line, sizeof line, "exited\t%d\n", WEXITSTATUS(status));
+  if (exit_file) {
+    int fd = open(exit_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd >= 0) {
+      write_all(fd, line, strlen(line));
+      close(fd);
+    }
+  }
+  report_line("%s", line);
 }
 
 /* Blocks the signals supervise() handles (child exits, and those it forwards); returns their signalfd. */
@@ -157,7 +166,7 @@ int supervisor_signals(void) {
 }
 
 /* Runs commands from the JVM until the container exits; returns its wait status. */
-int supervise(int control, int sigfd, pid_t pid) {
+int supervise(int control, int sigfd, pid_t pid, int detached) {
   char cmd[256];
   size_t cmd_len = 0;
   int control_open = 1;
@@ -179,8 +188,8 @@ int supervise(int control, int sigfd, pid_t pid) {
       ssize_t n = read(control, cmd + cmd_len, sizeof cmd - 1 - cmd_len);
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) {
-        /* The JVM is gone or gave up on the container: nothing may outlive it. */
-        kill(pid, SIGKILL);
+        /* The JVM is gone or gave up on the container: nothing may outlive it, unless it was started detached. */
+        if (!detached) kill(pid, SIGKILL);
         control_open = 0;
         continue;
       }
@@ -216,6 +225,7 @@ int main(int argc, char **argv) {
     report_error("parse spec", bad, EINVAL);
     return 2;
   }
+  if (spec.detached && setsid() < 0) fail("setsid", "-");  /* no terminal's hangup or ^C reaches it */
   int sigfd = supervisor_signals();
   int error_pipe[2];
   if (pipe2(error_pipe, O_CLOEXEC) < 0) fail("pipe2", "-");
@@ -236,6 +246,6 @@ int main(int argc, char **argv) {
   }
   close(error_pipe[0]);
   report_line("started\t%d\n", (int)pid);
-  report_exit(supervise(control, sigfd, pid));
+  report_exit(supervise(control, sigfd, pid, spec.detached), spec.exit_file);
   return 0;
 }

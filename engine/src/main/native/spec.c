@@ -79,6 +79,8 @@ int spec_parse(char *buf, size_t len, struct spec *spec, const char **bad_entry)
     else if (!strcmp(k, "builtin") && (!strcmp(v, "copy-in") || !strcmp(v, "copy-out"))) spec->builtin = v;
     else if (!strcmp(k, "copyin")) spec->copy_in = v;
     else if (!strcmp(k, "init")) spec->init = !strcmp(v, "1");
+    else if (!strcmp(k, "detached")) spec->detached = !strcmp(v, "1");
+    else if (!strcmp(k, "exit.file")) spec->exit_file = v;
     else if (!strcmp(k, "namespaces") && (spec->clone_flags = parse_namespaces(v)) >= 0) {
     } else if (!strcmp(k, "mount") && (!strcmp(v, "bind") || !strcmp(v, "tmpfs"))) {
       m = &spec->mounts[spec->n_mounts++];

@@ -37,8 +37,15 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--entrypoint", paramLabel = "PROGRAM")
   private String entrypoint;
 
-  @Option(names = "--rm", description = "Accepted for Docker's sake: containers never outlive the command.")
+  @Option(names = "--rm", description = "Accepted for Docker's sake: attached containers never outlive the command.")
   private boolean rm;
+
+  @Option(names = {"-d", "--detach"}, description = "Start the container in the background and print its id; it"
+      + " runs on after skiff exits, until 'skiff stop' or 'skiff rm -f'.")
+  private boolean detach;
+
+  @Option(names = "--init", description = "Run an init as PID 1 that reaps zombies and forwards signals.")
+  private boolean init;
 
   @Parameters(index = "0", paramLabel = "IMAGE")
   private String image;
@@ -75,7 +82,14 @@ final class RunCommand implements Callable<Integer> {
     if (hostname != null) {
       spec.hostname(hostname);
     }
+    spec.init(init);
     Engine engine = root.engine();
+    if (detach) {
+      Container container = engine.create(spec.detached(true).build());
+      container.start();
+      System.out.println(container.id());
+      return 0;
+    }
     // Ctrl-C ends the JVM; closing the engine then stops and removes the container.
     Thread cleanup = new Thread(engine::close, "skiff-run-cleanup");
     Runtime.getRuntime().addShutdownHook(cleanup);

@@ -39,12 +39,13 @@ public final class Container implements AutoCloseable {
   private final ContainerRuntime runtime;
   private final ExecDefaults execDefaults;
   private final ExecLauncher execLauncher;
+  private final boolean detached;
   private final ContainerLogs logs = new ContainerLogs();
   private LauncherSession session;
   private State state = State.CREATED;
 
   Container(String id, String name, String image, int stopSignal, ContainerDirectory directory,
-      LauncherSpec launcherSpec, ContainerRuntime runtime, ExecDefaults execDefaults) {
+      LauncherSpec launcherSpec, ContainerRuntime runtime, ExecDefaults execDefaults, boolean detached) {
     this.id = id;
     this.name = name;
     this.image = image;
@@ -53,6 +54,7 @@ public final class Container implements AutoCloseable {
     this.launcherSpec = launcherSpec;
     this.runtime = runtime;
     this.execDefaults = execDefaults;
+    this.detached = detached;
     this.execLauncher = new ExecLauncher(runtime, directory.path(), name);
   }
 
@@ -82,8 +84,17 @@ public final class Container implements AutoCloseable {
           + " starts once. Create a new one from the same spec instead.");
     }
     try {
-      session = runtime.launch(directory.controlSocket(), launcherSpec, logs, name);
+      if (!detached) {
+        logs.persistTo(directory.log(ContainerLogs.Stream.STDOUT), directory.log(ContainerLogs.Stream.STDERR));
+      }
+      session = runtime.launch(directory.controlSocket(), launcherSpec, logs, name, detached);
       state = State.RUNNING;
+      long pid = session.pid();
+      String pidStarted = ProcessHandle.of(pid).map(ContainerDirectory::startTime).orElse("");
+      directory.update(json -> json.put("pid", pid).put("pidStarted", pidStarted).put("detached", detached));
+      if (detached) {
+        runtime.forget(this); // closing the runtime must not remove it
+      }
     } catch (IOException | RuntimeException e) {
       state = State.ENDED;
       throw e;

@@ -29,6 +29,7 @@ public final class ContainerSpec {
   private final List<Mount> mounts;
   private final List<ContainerCopy.Source> copies;
   private final boolean init;
+  private final boolean detached;
 
   private ContainerSpec(Builder b) {
     this.image = b.image;
@@ -43,6 +44,7 @@ public final class ContainerSpec {
     this.mounts = List.copyOf(b.mounts);
     this.copies = List.copyOf(b.copies);
     this.init = b.init;
+    this.detached = b.detached;
   }
 
   /** A builder for a container of {@code image}, a reference such as {@code redis:7.0}. */
@@ -102,6 +104,11 @@ public final class ContainerSpec {
     return init;
   }
 
+  /** Whether the container outlives its JVM once started; see {@link Builder#detached}. */
+  public boolean detached() {
+    return detached;
+  }
+
   /** A file system mounted into the container. */
   public record Mount(Type type, Optional<Path> source, String target, boolean readOnly, String options) {
     /** Kinds of mounts. */
@@ -154,6 +161,7 @@ public final class ContainerSpec {
     private final List<Mount> mounts = new ArrayList<>();
     private final List<ContainerCopy.Source> copies = new ArrayList<>();
     private boolean init;
+    private boolean detached;
 
     private Builder(String image) {
       if (image == null || image.isBlank()) {
@@ -261,6 +269,16 @@ public final class ContainerSpec {
      */
     public Builder init(boolean init) {
       this.init = init;
+      return this;
+    }
+
+    /**
+     * Lets the started container outlive this JVM, as {@code skiff run -d} does: closing the runtime or the JVM's
+     * death leaves it running, its output goes to files, and it stays (exited or not) until
+     * {@link ContainerRuntime#remove(ContainerInfo, boolean)} or {@code skiff rm} removes it.
+     */
+    public Builder detached(boolean detached) {
+      this.detached = detached;
       return this;
     }
 
