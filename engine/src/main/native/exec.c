@@ -40,6 +40,11 @@ static void join_container(pid_t pid) {
   if (chdir("/") < 0 || chroot(".") < 0) fail("chroot", "/");
 }
 
+static pid_t fork_child(int clone_flags) {
+  (void)clone_flags;  /* the namespaces are joined already; fork puts the child into the PID namespace */
+  return fork();
+}
+
 static _Noreturn void child_main(struct spec *spec, int error_fd) {
   report_init(error_fd);
   sigset_t none;
@@ -66,25 +71,5 @@ int exec_main(const char *control_socket) {
     return 2;
   }
   join_container(spec.target_pid);
-  int sigfd = supervisor_signals();
-  int error_pipe[2];
-  if (pipe2(error_pipe, O_CLOEXEC) < 0) fail("pipe2", "-");
-  pid_t pid = fork();
-  if (pid < 0) fail("fork", "-");
-  if (pid == 0) {
-    close(error_pipe[0]);
-    close(control);
-    close(sigfd);
-    child_main(&spec, error_pipe[1]);
-  }
-  close(error_pipe[1]);
-  if (await_exec(error_pipe[0]) < 0) {
-    int status;
-    waitpid(pid, &status, 0);
-    return 1;
-  }
-  close(error_pipe[0]);
-  report_line("started\t%d\n", (int)pid);
-  report_exit(supervise(control, sigfd, pid, 0), NULL);
-  return 0;
+  return run_child(control, &spec, fork_child, "fork", child_main);
 }

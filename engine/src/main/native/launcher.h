@@ -73,6 +73,8 @@ int supervisor_signals(void);
 int await_exec(int error_pipe);
 void report_exit(int status, const char *exit_file);
 int supervise(int control, int sigfd, pid_t pid, int detached);
+int run_child(int control, struct spec *spec, pid_t (*start_child)(int clone_flags), const char *call,
+              void (*child_main)(struct spec *spec, int error_fd));
 
 /* exec.c */
 int exec_main(const char *control_socket);

@@ -150,6 +150,36 @@ void report_exit(int status, const char *exit_file) {
   report_line("%s", line);
 }
 
+/*
+ * Starts the child with start_child (0 in the child, which runs child_main and never returns), relays its error
+ * if it fails before execve, else reports "started" and supervises it to its end. Returns the launcher's status.
+ */
+int run_child(int control, struct spec *spec, pid_t (*start_child)(int clone_flags), const char *call,
+              void (*child_main)(struct spec *spec, int error_fd)) {
+  int sigfd = supervisor_signals();
+  int error_pipe[2];
+  if (pipe2(error_pipe, O_CLOEXEC) < 0) fail("pipe2", "-");
+  pid_t pid = start_child(spec->clone_flags);
+  if (pid < 0) fail(call, "-");
+  if (pid == 0) {
+    close(error_pipe[0]);
+    close(control);
+    close(sigfd);
+    child_main(spec, error_pipe[1]);
+    _exit(127);
+  }
+  close(error_pipe[1]);
+  if (await_exec(error_pipe[0]) < 0) {
+    int status;
+    waitpid(pid, &status, 0);
+    return 1;
+  }
+  close(error_pipe[0]);
+  report_line("started\t%d\n", (int)pid);
+  report_exit(supervise(control, sigfd, pid, spec->detached), spec->exit_file);
+  return 0;
+}
+
 /* Blocks the signals supervise() handles (child exits, and those it forwards); returns their signalfd. */
 int supervisor_signals(void) {
   sigset_t handled;
@@ -226,26 +256,5 @@ int main(int argc, char **argv) {
     return 2;
   }
   if (spec.detached && setsid() < 0) fail("setsid", "-");  /* no terminal's hangup or ^C reaches it */
-  int sigfd = supervisor_signals();
-  int error_pipe[2];
-  if (pipe2(error_pipe, O_CLOEXEC) < 0) fail("pipe2", "-");
-
-  pid_t pid = clone_container(spec.clone_flags);
-  if (pid < 0) fail("clone3", "-");
-  if (pid == 0) {
-    close(error_pipe[0]);
-    close(control);
-    close(sigfd);
-    container_main(&spec, error_pipe[1]);
-  }
-  close(error_pipe[1]);
-  if (await_exec(error_pipe[0]) < 0) {
-    int status;
-    waitpid(pid, &status, 0);
-    return 1;
-  }
-  close(error_pipe[0]);
-  report_line("started\t%d\n", (int)pid);
-  report_exit(supervise(control, sigfd, pid, spec.detached), spec.exit_file);
-  return 0;
+  return run_child(control, &spec, clone_container, "clone3", container_main);
 }

@@ -93,7 +93,7 @@ static void read_pax(int fd, uint64_t size, struct entry *e, const char *what) {
 }
 
 /* "a/./b", "/a" and "./a" are "a/b" and "a"; ".." could leave the destination, so it is refused. */
-static void clean_path(char *path, const char *what) {
+static void clean_path(char *path) {
   char out[MAX_PATH];
   size_t o = 0;
   for (char *p = path; *p;) {
@@ -111,7 +111,6 @@ static void clean_path(char *path, const char *what) {
     if (*p == '/') p++;
   }
   out[o] = 0;
-  (void)what;
   memcpy(path, out, o + 1);
 }
 
@@ -210,7 +209,7 @@ void tar_extract(int fd, const char *what) {
     e.gid = (unsigned)number(h->gid, sizeof h->gid);
     e.mtime = (long long)number(h->mtime, sizeof h->mtime);
     e.type = h->type ? h->type : '0';
-    clean_path(e.path, what);
+    clean_path(e.path);
     if (e.path[0]) {
       char parent[MAX_PATH];
       parent_of(e.path, parent);
@@ -232,7 +231,7 @@ void tar_extract(int fd, const char *what) {
         apply_owner_mode_time(-1, e.path, &e);
         break;
       case '1':
-        clean_path(e.link, what);
+        clean_path(e.link);
         clear_target(e.path);
         if (link(e.link, e.path) < 0) fail("link", e.path);
         break;

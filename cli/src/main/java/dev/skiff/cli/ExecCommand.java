@@ -38,14 +38,7 @@ final class ExecCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ExecSpec.Builder spec = ExecSpec.builder(command.toArray(String[]::new)).timeout(Duration.ofDays(3650));
-    for (String variable : env) {
-      int eq = variable.indexOf('=');
-      if (eq > 0) {
-        spec.env(variable.substring(0, eq), variable.substring(eq + 1));
-      } else if (System.getenv(variable) != null) {
-        spec.env(variable, System.getenv(variable));
-      }
-    }
+    EnvOptions.apply(env, spec::env);
     if (workdir != null) {
       spec.workingDir(workdir);
     }

@@ -62,14 +62,7 @@ final class RunCommand implements Callable<Integer> {
     if (entrypoint != null) {
       spec.entrypoint(entrypoint);
     }
-    for (String variable : env) {
-      int eq = variable.indexOf('=');
-      if (eq > 0) {
-        spec.env(variable.substring(0, eq), variable.substring(eq + 1));
-      } else if (System.getenv(variable) != null) {
-        spec.env(variable, System.getenv(variable));
-      }
-    }
+    EnvOptions.apply(env, spec::env);
     if (workdir != null) {
       spec.workingDir(workdir);
     }

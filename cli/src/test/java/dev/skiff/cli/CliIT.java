@@ -149,7 +149,7 @@ class CliIT {
         Container c = engine.run(ContainerSpec.builder(busybox).name("owned")
             .command("sh", "-c", "echo ready; sleep 1000; true").build())) {
       assertThat(skiff("ps").out()).contains(c.shortId()).contains("owned");
-      assertThat(skiff("exec", "owned", "cat", "/proc/1/cmdline").out()).isEqualTo("sh\0-c\0echo ready; sleep 1000\0");
+      assertThat(skiff("exec", "owned", "cat", "/proc/1/cmdline").out()).isEqualTo("sh\0-c\0echo ready; sleep 1000; true\0");
       assertThat(skiff("logs", "owned").out()).isEqualTo("ready\n");
       assertThat(skiff("rm", "-f", "owned").code()).isZero();
       assertThat(c.waitFor(Duration.ofSeconds(10))).isEqualTo(137);

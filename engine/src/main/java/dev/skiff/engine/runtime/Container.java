@@ -237,6 +237,9 @@ public final class Container implements AutoCloseable {
       return;
     }
     if (session != null) {
+      if (detached) {
+        session.signal(Signals.SIGKILL); // a detached launcher lets it run on when the socket closes
+      }
       session.close(); // the launcher SIGKILLs PID 1, which ends the PID namespace, and reaps it
       try {
         session.exitCode().get(10, TimeUnit.SECONDS);

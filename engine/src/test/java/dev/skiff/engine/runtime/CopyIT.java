@@ -1,12 +1,9 @@
 package dev.skiff.engine.runtime;
 
 import static dev.skiff.engine.runtime.ContainerIT.BUSYBOX;
-import static dev.skiff.engine.runtime.ContainerIT.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.skiff.engine.Engine;
-import dev.skiff.engine.EngineConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,34 +11,13 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Files into and out of real containers, before start and while running. */
-class CopyIT {
-  @TempDir static Path store;
-  static Engine engine;
-
-  @BeforeAll
-  static void startEngine() throws IOException {
-    engine = Engine.create(EngineConfig.builder().store(store).build());
-  }
-
-  @AfterAll
-  static void closeEngine() {
-    engine.close();
-  }
-
-  static Container runToExit(ContainerSpec.Builder spec) throws Exception {
-    Container c = engine.run(spec.build());
-    c.waitFor(TIMEOUT);
-    return c;
-  }
-
+class CopyIT extends RuntimeIT {
   static Container sleeper() throws IOException {
-    return engine.run(ContainerSpec.builder(BUSYBOX).command("sleep", "1000").build());
+    return engine.run(sleeping().build());
   }
 
   /** A host tree: conf/app.conf (0640, uid 1234), conf/bin/run.sh (0755), conf/current -> app.conf. */

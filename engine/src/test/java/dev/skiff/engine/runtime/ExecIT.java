@@ -8,8 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.skiff.engine.Engine;
-import dev.skiff.engine.EngineConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,29 +17,14 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Commands run in real running containers. */
-class ExecIT {
-  @TempDir static Path store;
-  static Engine engine;
-
-  @BeforeAll
-  static void startEngine() throws IOException {
-    engine = Engine.create(EngineConfig.builder().store(store).build());
-  }
-
-  @AfterAll
-  static void closeEngine() {
-    engine.close();
-  }
-
+class ExecIT extends RuntimeIT {
   /** A busybox container that sleeps until removed, with a user, workdir and variable of its own. */
   static Container sleeper() throws IOException {
-    return engine.run(ContainerSpec.builder(BUSYBOX).command("sleep", "1000")
+    return engine.run(sleeping()
         .user("app").workingDir("/home/app/work").env("GREETING", "hello").hostname("box").build());
   }
 
@@ -61,7 +44,7 @@ class ExecIT {
 
   @Test
   void execHasTheContainersCapabilitiesAndNoNewPrivs() throws Exception {
-    try (Container c = engine.run(ContainerSpec.builder(BUSYBOX).command("sleep", "1000").build())) {
+    try (Container c = engine.run(sleeping().build())) {
       ExecResult r = c.exec("sh", "-c", "grep -E '^(CapBnd|CapEff|NoNewPrivs)' /proc/self/status");
       assertThat(r.stdout()).contains("CapBnd:\t" + DOCKER_CAPS, "CapEff:\t" + DOCKER_CAPS, "NoNewPrivs:\t1");
       assertThat(c.exec("mount", "-t", "tmpfs", "t", "/mnt").exitCode()).isNotZero();

@@ -5,31 +5,11 @@ import static dev.skiff.engine.runtime.ContainerIT.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.skiff.engine.Engine;
-import dev.skiff.engine.EngineConfig;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** ContainerSpec.Builder.init(true): an init process as PID 1, like docker run --init. */
-class InitIT {
-  @TempDir static Path store;
-  static Engine engine;
-
-  @BeforeAll
-  static void startEngine() throws IOException {
-    engine = Engine.create(EngineConfig.builder().store(store).build());
-  }
-
-  @AfterAll
-  static void closeEngine() {
-    engine.close();
-  }
-
+class InitIT extends RuntimeIT {
   /** Orphans a short-lived process, which the container's PID 1 inherits; returns how many zombies are left. */
   static long zombiesAfterOrphaning(Container c) throws Exception {
     assertThat(c.exec("sh", "-c", "sleep 0.1 & exit 0").exitCode()).isZero();
@@ -39,10 +19,10 @@ class InitIT {
 
   @Test
   void initReapsOrphansThatAPlainPid1LeavesAsZombies() throws Exception {
-    try (Container plain = engine.run(ContainerSpec.builder(BUSYBOX).command("sleep", "1000").build())) {
+    try (Container plain = engine.run(sleeping().build())) {
       assertThat(zombiesAfterOrphaning(plain)).isEqualTo(1);
     }
-    try (Container withInit = engine.run(ContainerSpec.builder(BUSYBOX).command("sleep", "1000").init(true).build())) {
+    try (Container withInit = engine.run(sleeping().init(true).build())) {
       assertThat(zombiesAfterOrphaning(withInit)).isZero();
       assertThat(zombiesAfterOrphaning(withInit)).isZero();
       // The command runs as PID 2, under the init, with the container's capabilities.
@@ -54,7 +34,7 @@ class InitIT {
   @Test
   void initForwardsTheStopSignalToTheCommand() throws Exception {
     // sleep ignores SIGTERM as PID 1 (see ContainerIT); as the init's child it dies of it.
-    try (Container c = engine.run(ContainerSpec.builder(BUSYBOX).command("sleep", "1000").init(true).build())) {
+    try (Container c = engine.run(sleeping().init(true).build())) {
       await().atMost(TIMEOUT).until(() -> c.exec("ps", "-o", "args").stdout().contains("sleep 1000"));
       assertThat(c.stop(Duration.ofSeconds(10))).isEqualTo(Container.StopResult.STOPPED);
       assertThat(c.exitCode()).hasValue(128 + 15);
