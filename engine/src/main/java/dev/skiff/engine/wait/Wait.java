@@ -46,6 +46,16 @@ public final class Wait {
     return new HttpWaitStrategy(path);
   }
 
+  /** {@code command} run inside the container exiting with 0. */
+  public static CommandWaitStrategy forSuccessfulCommand(String... command) {
+    return new CommandWaitStrategy(List.of(command), Optional.empty());
+  }
+
+  /** The image's HEALTHCHECK passing; fails at once when the image has none or sets NONE. */
+  public static HealthcheckWaitStrategy forHealthcheck() {
+    return new HealthcheckWaitStrategy(Optional.empty());
+  }
+
   /** Each strategy in turn; the container is ready when all found it ready. */
   public static AllOfWaitStrategy allOf(WaitStrategy... strategies) {
     return new AllOfWaitStrategy(List.of(strategies), Optional.empty());

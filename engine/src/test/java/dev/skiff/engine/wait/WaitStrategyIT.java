@@ -4,11 +4,13 @@ import static dev.skiff.engine.testing.TestEnvironment.image;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.skiff.engine.Engine;
 import dev.skiff.engine.EngineConfig;
 import dev.skiff.engine.runtime.Container;
 import dev.skiff.engine.runtime.ContainerSpec;
 import dev.skiff.engine.testing.TestEnvironment;
+import dev.skiff.engine.testing.TestImagePusher;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -278,6 +280,73 @@ class WaitStrategyIT {
         .hasMessageContaining("it publishes no TCP port");
   }
 
+
+  @Test
+  void aCommandSucceedingInsideTheContainer() throws Exception {
+    ContainerSpec spec = busybox("sleep 0.5; touch /tmp/ready; exec sleep 600")
+        .waitingFor(Wait.forSuccessfulCommand("test", "-e", "/tmp/ready")).build();
+    try (Container c = engine.run(spec)) {
+      assertThat(c.exec("ls", "/tmp").stdout()).contains("ready");
+    }
+  }
+
+  @Test
+  void aCommandThatKeepsFailingIsQuotedWithItsExitCodeAndOutput() {
+    ContainerSpec spec = busybox("exec sleep 600")
+        .waitingFor(Wait.forSuccessfulCommand("sh", "-c", "echo not yet >&2; exit 7").withStartupTimeout(SHORT))
+        .build();
+    assertThatThrownBy(() -> engine.run(spec))
+        .isInstanceOf(ContainerNotReadyException.class)
+        .hasMessageContaining("for the command [sh, -c, echo not yet >&2; exit 7] to succeed inside the container;")
+        .hasMessageContaining("(last check: exit code 7, output: not yet)");
+  }
+
+  static String busyboxWithHealthcheck(String tag, List<String> test, Duration interval, int retries) {
+    return new TestImagePusher(TestEnvironment.registry()).pushWithEditedConfig("library/busybox", "1.35", tag,
+        config -> {
+          ObjectNode h = config.putObject("Healthcheck");
+          test.forEach(h.putArray("Test")::add);
+          h.put("Interval", interval.toNanos()).put("Timeout", Duration.ofSeconds(5).toNanos()).put("Retries", retries);
+        });
+  }
+
+  @Test
+  void theImagesHealthcheckPasses() throws Exception {
+    String image = busyboxWithHealthcheck("1.35-healthcheck", List.of("CMD-SHELL", "test -e /tmp/healthy"),
+        Duration.ofMillis(100), 100);
+    ContainerSpec spec = ContainerSpec.builder(image).command("sh", "-c", "sleep 0.5; touch /tmp/healthy; exec sleep 600")
+        .waitingFor(Wait.forHealthcheck()).build();
+    try (Container c = engine.run(spec)) {
+      assertThat(c.exec("ls", "/tmp").stdout()).contains("healthy");
+    }
+  }
+
+  @Test
+  void anUnhealthyContainerFailsAfterItsRetriesNotAtTheTimeout() {
+    String image = busyboxWithHealthcheck("1.35-unhealthy", List.of("CMD", "sh", "-c", "echo sick; exit 1"),
+        Duration.ofMillis(100), 3);
+    ContainerSpec spec = ContainerSpec.builder(image).command("sleep", "600").waitingFor(Wait.forHealthcheck())
+        .startupTimeout(Duration.ofMinutes(10)).build();
+    assertThatThrownBy(() -> engine.run(spec))
+        .isInstanceOfSatisfying(ContainerNotReadyException.class, e -> assertThat(e.exitCode()).isEmpty())
+        .hasMessageContaining("for the image's HEALTHCHECK [sh, -c, echo sick; exit 1] (every 100 ms, timeout 5 s,"
+            + " 3 retries) to pass")
+        .hasMessageContaining("the container is unhealthy: 3 checks failed in a row (last: exit code 1, output: sick)")
+        .hasMessageNotContaining("timeout passed")
+        .hasMessageContaining("It is still running.");
+  }
+
+  @Test
+  void anImageWithoutARunnableHealthcheckIsRefusedAtOnce() {
+    String none = busyboxWithHealthcheck("1.35-nohealthcheck", List.of("NONE"), Duration.ZERO, 0);
+    assertThatThrownBy(() -> engine.run(ContainerSpec.builder(none).command("sleep", "600")
+        .waitingFor(Wait.forHealthcheck()).build()))
+        .isInstanceOf(ContainerNotReadyException.class)
+        .hasMessageContaining(none + " disables its HEALTHCHECK (NONE)");
+    assertThatThrownBy(() -> engine.run(busybox("exec sleep 600").waitingFor(Wait.forHealthcheck()).build()))
+        .isInstanceOf(ContainerNotReadyException.class)
+        .hasMessageContaining(BUSYBOX + " has no HEALTHCHECK");
+  }
 
   static List<Path> containerDirs() throws IOException {
     try (Stream<Path> dirs = Files.list(store.resolve("containers"))) {
