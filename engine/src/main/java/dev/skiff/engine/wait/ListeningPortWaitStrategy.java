@@ -49,6 +49,11 @@ public final class ListeningPortWaitStrategy extends TimedWaitStrategy {
     Path procNet = Path.of("/proc", Long.toString(container.pid()), "net");
     Polling.await(container, new Probe() {
       @Override
+      Duration maxInterval() {
+        return CHEAP_CHECK_INTERVAL;
+      }
+
+      @Override
       String awaited() {
         return "TCP port" + (awaited.size() == 1 ? " " : "s ") + awaited + " listening inside the container";
       }

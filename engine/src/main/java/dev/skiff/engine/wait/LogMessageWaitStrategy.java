@@ -3,11 +3,13 @@ package dev.skiff.engine.wait;
 import dev.skiff.engine.runtime.Container;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 /**
- * Waits until lines of the container's output (stdout and stderr, everything still buffered since it started)
- * contain a match of a regular expression a given number of times.
+ * Waits until lines of the container's output (stdout and stderr, from its start as far as still buffered) contain
+ * a match of a regular expression a given number of times.
  */
 public final class LogMessageWaitStrategy extends TimedWaitStrategy {
   private final Pattern pattern;
@@ -29,29 +31,36 @@ public final class LogMessageWaitStrategy extends TimedWaitStrategy {
 
   @Override
   void waitUntilReady(Container container, Duration timeout) throws ContainerNotReadyException {
-    Polling.await(container, new Probe() {
-      @Override
-      String awaited() {
-        return "a log line matching '" + pattern + "' " + (times == 1 ? "once" : times + " times");
+    AtomicInteger seen = new AtomicInteger();
+    AtomicBoolean waiting = new AtomicBoolean(true);
+    // Followers get the lines buffered so far, then each new one; logs keep their followers, so stop counting after.
+    container.logs().follow(line -> {
+      if (waiting.get() && pattern.matcher(line).find()) {
+        seen.incrementAndGet();
       }
+    });
+    try {
+      Polling.await(container, new Probe() {
+        @Override
+        Duration maxInterval() {
+          return CHEAP_CHECK_INTERVAL;
+        }
 
-      @Override
-      boolean ready() {
-        int seen = matchingLines(container.logs().stdout()) + matchingLines(container.logs().stderr());
-        observe("seen " + seen + (seen == 1 ? " time" : " times"));
-        return seen >= times;
-      }
-    }, timeout);
-  }
+        @Override
+        String awaited() {
+          return "a log line matching '" + pattern + "' " + (times == 1 ? "once" : times + " times");
+        }
 
-  int matchingLines(String log) {
-    int count = 0;
-    for (String line : log.split("\n")) {
-      if (pattern.matcher(line).find()) {
-        count++;
-      }
+        @Override
+        boolean ready() {
+          int count = seen.get();
+          observe("seen " + count + (count == 1 ? " time" : " times"));
+          return count >= times;
+        }
+      }, timeout);
+    } finally {
+      waiting.set(false);
     }
-    return count;
   }
 
   @Override

@@ -10,11 +10,7 @@ import org.awaitility.pollinterval.PollInterval;
 
 /** Polls a {@link Probe} with Awaitility until it passes, the container exits, or the timeout passes. */
 final class Polling {
-  private static final Duration FIRST_INTERVAL = Duration.ofMillis(5);
-  private static final Duration MAX_INTERVAL = Duration.ofMillis(100);
-  /** Quick checks at first (fast containers are ready in milliseconds), then every 100 ms. */
-  private static final PollInterval INTERVAL = IterativePollInterval.iterative(
-      d -> d.multipliedBy(2).compareTo(MAX_INTERVAL) > 0 ? MAX_INTERVAL : d.multipliedBy(2), FIRST_INTERVAL);
+  private static final Duration FIRST_INTERVAL = Duration.ofMillis(2);
 
   private Polling() {}
 
@@ -24,7 +20,7 @@ final class Polling {
       Awaitility.await(container.name() + " ready")
           .atMost(timeout)
           .pollDelay(Duration.ZERO)
-          .pollInterval(INTERVAL)
+          .pollInterval(interval(probe.maxInterval()))
           .failFast(() -> !container.isRunning() || probe.hopeless().isPresent())
           .until(probe::check);
     } catch (ConditionTimeoutException e) {
@@ -43,5 +39,11 @@ final class Polling {
 
   private static Duration elapsedSince(long startNanos) {
     return Duration.ofNanos(System.nanoTime() - startNanos);
+  }
+
+  /** Quick checks at first (fast containers are ready in milliseconds), then every {@code max}. */
+  private static PollInterval interval(Duration max) {
+    return IterativePollInterval.iterative(d -> d.multipliedBy(2).compareTo(max) > 0 ? max : d.multipliedBy(2),
+        FIRST_INTERVAL);
   }
 }

@@ -1,9 +1,13 @@
 package dev.skiff.engine.wait;
 
+import java.time.Duration;
 import java.util.Optional;
 
 /** One wait's readiness check, polled by {@link Polling} until it passes. One thread polls it at a time. */
 abstract class Probe {
+  /** For checks that only read what the kernel or the log buffer already holds. */
+  static final Duration CHEAP_CHECK_INTERVAL = Duration.ofMillis(10);
+
   private volatile String lastObservation = "";
 
   /** What is awaited, for messages: e.g. {@code a log line matching 'Ready' 2 times}. */
@@ -11,6 +15,14 @@ abstract class Probe {
 
   /** Whether the container is ready now; may {@link #observe} why not, or throw to say it. */
   abstract boolean ready() throws Exception;
+
+  /**
+   * The longest pause between checks; it also bounds how late an exit is noticed. Cheap checks (a file read) poll
+   * more often than costly ones (a process, a request).
+   */
+  Duration maxInterval() {
+    return Duration.ofMillis(100);
+  }
 
   /** Why the container can no longer become ready although it runs, e.g. "the container is unhealthy: ...". */
   Optional<String> hopeless() {
