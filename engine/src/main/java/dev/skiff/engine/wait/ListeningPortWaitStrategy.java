@@ -47,12 +47,7 @@ public final class ListeningPortWaitStrategy extends TimedWaitStrategy {
           + " so there is none to wait for; publish one or name them with Wait.forListeningPorts(port...)");
     }
     Path procNet = Path.of("/proc", Long.toString(container.pid()), "net");
-    Polling.await(container, new Probe() {
-      @Override
-      Duration maxInterval() {
-        return CHEAP_CHECK_INTERVAL;
-      }
-
+    Polling.await(container, new Probe(Probe.CHEAP_CHECK_INTERVAL) {
       @Override
       String awaited() {
         return "TCP port" + (awaited.size() == 1 ? " " : "s ") + awaited + " listening inside the container";

@@ -40,12 +40,7 @@ public final class LogMessageWaitStrategy extends TimedWaitStrategy {
       }
     });
     try {
-      Polling.await(container, new Probe() {
-        @Override
-        Duration maxInterval() {
-          return CHEAP_CHECK_INTERVAL;
-        }
-
+      Polling.await(container, new Probe(Probe.CHEAP_CHECK_INTERVAL) {
         @Override
         String awaited() {
           return "a log line matching '" + pattern + "' " + (times == 1 ? "once" : times + " times");

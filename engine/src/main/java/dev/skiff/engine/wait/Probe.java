@@ -8,7 +8,18 @@ abstract class Probe {
   /** For checks that only read what the kernel or the log buffer already holds. */
   static final Duration CHEAP_CHECK_INTERVAL = Duration.ofMillis(10);
 
+  private final Duration maxInterval;
   private volatile String lastObservation = "";
+
+  /** A probe for a costly check (a process, a request): polled every 100 ms at most. */
+  Probe() {
+    this(Duration.ofMillis(100));
+  }
+
+  /** A probe polled every {@code maxInterval} at most, which also bounds how late an exit is noticed. */
+  Probe(Duration maxInterval) {
+    this.maxInterval = maxInterval;
+  }
 
   /** What is awaited, for messages: e.g. {@code a log line matching 'Ready' 2 times}. */
   abstract String awaited();
@@ -16,12 +27,8 @@ abstract class Probe {
   /** Whether the container is ready now; may {@link #observe} why not, or throw to say it. */
   abstract boolean ready() throws Exception;
 
-  /**
-   * The longest pause between checks; it also bounds how late an exit is noticed. Cheap checks (a file read) poll
-   * more often than costly ones (a process, a request).
-   */
-  Duration maxInterval() {
-    return Duration.ofMillis(100);
+  final Duration maxInterval() {
+    return maxInterval;
   }
 
   /** Why the container can no longer become ready although it runs, e.g. "the container is unhealthy: ...". */
