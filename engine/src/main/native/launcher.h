@@ -2,7 +2,9 @@
 #ifndef SKIFF_LAUNCHER_H
 #define SKIFF_LAUNCHER_H
 
+#include <netinet/in.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 enum mount_kind { MOUNT_BIND, MOUNT_TMPFS };
@@ -15,6 +17,16 @@ struct mount_request {
   int read_only;
   int source_fd;       /* bind: a detached clone of source (open_tree), or -1 */
 };
+
+/* A published port: the relay forwards HOST_PORT on the host's 127.0.0.1 (0: any free port) to CONTAINER_PORT. */
+struct port_request {
+  int udp;
+  int container_port;
+  int host_port;
+};
+
+/* The container reaches the host's 127.0.0.1:PORT of each exposed host port at this address (host.skiff.internal). */
+#define HOST_ACCESS_ADDR "127.0.0.2"
 
 struct spec {
   const char *rootfs;        /* the overlay mount point, or an existing root directory */
@@ -35,7 +47,17 @@ struct spec {
   size_t n_groups;
   struct mount_request *mounts;
   size_t n_mounts;
+  struct port_request *publish;
+  size_t n_publish;
+  int *host_access;          /* exposed host ports */
+  size_t n_host_access;
   int clone_flags;
+  pid_t target_pid;          /* exec: PID 1 of the running container to join */
+  const char *builtin;       /* exec: "copy-in" (a tar on stdin) or "copy-out" (argv[0] as a tar to stdout) */
+  const char *copy_in;       /* a host tar file extracted into the root before the command starts */
+  int init;                  /* the launcher's child stays PID 1: reaps zombies, forwards signals */
+  int detached;              /* the container outlives the control socket (skiff run -d) */
+  const char *exit_file;     /* where the exit line is written too, for readers other than the JVM */
 };
 
 /* spec.c */
@@ -56,9 +78,41 @@ void rootfs_populate(struct spec *spec);
 void mkdir_p(const char *path, mode_t mode);
 
 /* identity.c: credentials and capabilities, then exec. */
+void identity_apply(const struct spec *spec);
+_Noreturn void exec_command(const struct spec *spec);
 _Noreturn void identity_exec(const struct spec *spec);
 
-/* net.c */
-void net_loopback_up(void);
+/* net.c: makes the container's network namespace and the relay's sockets before the clone. */
+void net_prepare(struct spec *spec);
+void net_enter(void);
+int net_socket(int in_container, int type);
+void net_live_in_container(void);
+int net_is_namespace_fd(int fd);
+struct sockaddr_in net_address(uint32_t host_order_ip, int port);
+
+/* relay.c: forwards published ports and exposed host ports, in a process of its own. */
+void relay_add(int fd, int udp, int target_in_container, int target_port);
+void relay_start(void);
+void relay_stop(void);
+
+/* main.c: the control protocol, shared by both modes. */
+int connect_control(const char *path);
+char *read_spec(int fd, size_t *len);
+int supervisor_signals(void);
+int await_exec(int error_pipe);
+void report_exit(int status, const char *exit_file);
+int supervise(int control, int sigfd, pid_t pid, int detached);
+int run_child(int control, struct spec *spec, pid_t (*start_child)(int clone_flags), const char *call,
+              void (*child_main)(struct spec *spec, int error_fd));
+
+/* exec.c */
+int exec_main(const char *control_socket);
+
+/* init.c */
+_Noreturn void init_exec(const struct spec *spec);
+
+/* tar.c: ustar with pax names, relative to the current root. */
+void tar_extract(int fd, const char *what);
+void tar_write(const char *path);
 
 #endif

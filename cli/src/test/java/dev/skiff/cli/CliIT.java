@@ -2,11 +2,19 @@ package dev.skiff.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.skiff.engine.Engine;
+import dev.skiff.engine.EngineConfig;
+import dev.skiff.engine.runtime.Container;
+import dev.skiff.engine.runtime.ContainerSpec;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -32,6 +40,10 @@ class CliIT {
   }
 
   Result skiff(String... args) throws Exception {
+    return skiffWithInput("", args);
+  }
+
+  Result skiffWithInput(String input, String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", "target/skiff.jar"));
     command.addAll(List.of(args));
@@ -40,6 +52,9 @@ class CliIT {
     Path err = Files.createTempFile(store.getParent(), "err", ".txt");
     pb.redirectError(err.toFile());
     Process p = pb.start();
+    try (var stdin = p.getOutputStream()) {
+      stdin.write(input.getBytes(StandardCharsets.UTF_8));
+    }
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(3, TimeUnit.MINUTES)).isTrue();
     return new Result(p.exitValue(), out, Files.readString(err));
@@ -82,6 +97,42 @@ class CliIT {
   }
 
   @Test
+  void runPublishesAPortOnTheGivenHostPort() throws Exception {
+    int hostPort;
+    try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      hostPort = free.getLocalPort();
+    }
+    Path output = Files.createTempFile(store.getParent(), "run-p", ".txt");
+    String script = "mkdir /www && echo published > /www/index.html && exec httpd -f -p 8080 -h /www";
+    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+        "target/skiff.jar", "run", "-p", hostPort + ":8080", registry + "/library/busybox:1.35", "sh", "-c", script)
+        .redirectErrorStream(true)
+        .redirectOutput(output.toFile());
+    pb.environment().put("SKIFF_STORE", store.toString());
+    Process run = pb.start();
+    try {
+      String body = null;
+      for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60); body == null; Thread.sleep(100)) {
+        try (Socket s = new Socket("127.0.0.1", hostPort)) {
+          s.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+          String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+          body = response.contains(" 200 ") ? response.substring(response.indexOf("\r\n\r\n") + 4) : null;
+        } catch (IOException notYet) {
+          assertThat(run.isAlive()).as("skiff run ended: " + Files.readString(output))
+              .isTrue();
+          assertThat(System.nanoTime()).as("port " + hostPort + " answered within 60 s").isLessThan(deadline);
+        }
+      }
+      assertThat(body).isEqualTo("published\n");
+    } finally {
+      run.destroy(); // SIGTERM: skiff removes the container on its way out
+      assertThat(run.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+    assertThat(skiff("run", "-p", "80/sctp", registry + "/library/busybox:1.35", "true").err())
+        .startsWith("skiff: '80/sctp' names protocol 'sctp'; use tcp or udp");
+  }
+
+  @Test
   void badInputGetsAMessageNotAStackTrace() throws Exception {
     Result bad = skiff("pull", "Not/A:Valid:Ref");
     assertThat(bad.code()).isEqualTo(1);
@@ -94,5 +145,54 @@ class CliIT {
     Result offline = skiff("pull", "--policy", "never", registry + "/library/busybox:1.35");
     assertThat(offline.code()).isEqualTo(1);
     assertThat(offline.err()).contains("pull policy is 'never'");
+  }
+
+  @Test
+  void aDetachedContainerOutlivesTheCliAndIsListedExecdLoggedStoppedAndRemoved() throws Exception {
+    String busybox = registry + "/library/busybox:1.35";
+    Result run = skiff("run", "-d", "--name", "web", busybox,
+        "sh", "-c", "echo started; echo warn >&2; trap 'echo bye; exit 4' TERM; while true; do sleep 0.1; done");
+    assertThat(run.code()).as(run.err()).isZero();
+    String id = run.out().strip();
+    assertThat(id).matches("[0-9a-f]{64}");
+
+    assertThat(skiff("ps").out()).contains(id.substring(0, 12)).contains("Up ").contains("web")
+        .contains("\"sh -c echo started;…\"");
+    Result exec = skiff("exec", "-e", "X=1", "web", "sh", "-c", "echo $X $(hostname); exit 3");
+    assertThat(exec.code()).isEqualTo(3);
+    assertThat(exec.out()).isEqualTo("1 " + id.substring(0, 12) + "\n");
+    assertThat(skiffWithInput("piped\n", "exec", "-i", id.substring(0, 6), "cat").out()).isEqualTo("piped\n");
+    Result missing = skiff("exec", "web", "no-such-program");
+    assertThat(missing.code()).isEqualTo(127);
+    assertThat(missing.err()).contains("'no-such-program'").contains("not found");
+    Result logs = skiff("logs", "web");
+    assertThat(logs.out()).isEqualTo("started\n");
+    assertThat(logs.err()).isEqualTo("warn\n");
+
+    assertThat(skiff("rm", "web").err()).contains("is running").contains("rm -f");
+    assertThat(skiff("stop", "web").code()).isZero();
+    assertThat(skiff("ps").out()).doesNotContain("web");
+    assertThat(skiff("ps", "-a").out()).contains("Exited (4)").contains("web");
+    assertThat(skiff("logs", "web").out()).isEqualTo("started\nbye\n");
+    assertThat(skiff("rm", "web").code()).isZero();
+    assertThat(skiff("ps", "-a", "-q").out()).isEmpty();
+    try (var containers = Files.list(store.resolve("containers"))) {
+      assertThat(containers).isEmpty();
+    }
+  }
+
+  @Test
+  void containersOfAnotherJvmAreReachable() throws Exception {
+    String busybox = registry + "/library/busybox:1.35";
+    try (Engine engine = Engine.create(EngineConfig.builder().store(store).build());
+        Container c = engine.run(ContainerSpec.builder(busybox).name("owned")
+            .command("sh", "-c", "echo ready; sleep 1000; true").build())) {
+      assertThat(skiff("ps").out()).contains(c.shortId()).contains("owned");
+      assertThat(skiff("exec", "owned", "cat", "/proc/1/cmdline").out()).isEqualTo("sh\0-c\0echo ready; sleep 1000; true\0");
+      assertThat(skiff("logs", "owned").out()).isEqualTo("ready\n");
+      assertThat(skiff("rm", "-f", "owned").code()).isZero();
+      assertThat(c.waitFor(Duration.ofSeconds(10))).isEqualTo(137);
+      assertThat(skiff("ps", "-a", "-q").out()).isEmpty();
+    }
   }
 }

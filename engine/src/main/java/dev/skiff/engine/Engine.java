@@ -11,18 +11,21 @@ import dev.skiff.engine.pull.PullListener;
 import dev.skiff.engine.pull.PullPolicy;
 import dev.skiff.engine.registry.RegistryClient;
 import dev.skiff.engine.runtime.Container;
+import dev.skiff.engine.runtime.ContainerException;
 import dev.skiff.engine.runtime.ContainerRuntime;
 import dev.skiff.engine.runtime.ContainerSpec;
 import dev.skiff.engine.store.ImageRecord;
 import dev.skiff.engine.store.ImageStore;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -30,6 +33,7 @@ import org.slf4j.LoggerFactory;
  * Thread-safe; one per JVM is plenty. Close it to remove its containers and stop its threads.
  */
 public final class Engine implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
   private final EngineConfig config;
   private final ImageStore store;
   private final ImagePuller puller;
@@ -61,7 +65,7 @@ public final class Engine implements AutoCloseable {
   private static void warnUnlessFileNamesAreUtf8() {
     String encoding = System.getProperty("sun.jnu.encoding", "UTF-8");
     if (!encoding.equalsIgnoreCase("UTF-8") && !encoding.equalsIgnoreCase("UTF8")) {
-      LoggerFactory.getLogger(Engine.class).warn("This JVM encodes file names as {}, so image files whose names are not"
+      LOG.warn("This JVM encodes file names as {}, so image files whose names are not"
           + " ASCII cannot be written. Start it in a UTF-8 locale, e.g. LC_ALL=C.UTF-8 (for Maven tests:"
           + " <environmentVariables><LC_ALL>C.UTF-8</LC_ALL></environmentVariables> in Surefire).", encoding);
     }
@@ -128,15 +132,14 @@ public final class Engine implements AutoCloseable {
   }
 
   private void logPin(Pin pin) {
-    var log = LoggerFactory.getLogger(Engine.class);
     String tag = pin.reference().familiarName();
     switch (pin.status()) {
-      case RECORDED -> log.info("Locked {} to {} in {}", tag, pin.digest(), lock.get().file());
-      case UPDATED -> log.info("Updated {} to {} in {}", tag, pin.digest(), lock.get().file());
-      case MOVED -> log.warn("{} now names {}, but {} locks it to {}; using {}. To move to the new image, run once with"
+      case RECORDED -> LOG.info("Locked {} to {} in {}", tag, pin.digest(), lock.get().file());
+      case UPDATED -> LOG.info("Updated {} to {} in {}", tag, pin.digest(), lock.get().file());
+      case MOVED -> LOG.warn("{} now names {}, but {} locks it to {}; using {}. To move to the new image, run once with"
           + " -Dskiff.lock.update=true and commit the lock file.", tag, pin.current().orElseThrow(),
           lock.get().file(), pin.digest(), pin.digest());
-      case UNCHECKED -> log.debug("Could not check whether {} moved; using {} from {}", tag, pin.digest(),
+      case UNCHECKED -> LOG.debug("Could not check whether {} moved; using {} from {}", tag, pin.digest(),
           lock.get().file());
       default -> { }
     }
@@ -187,14 +190,30 @@ public final class Engine implements AutoCloseable {
     return runtime.create(spec, image, ImageConfig.parse(config, spec.image()));
   }
 
-  /** Creates and starts a container from {@code spec}. */
+  /**
+   * Creates and starts a container from {@code spec}; returns once it is ready. A container that fails to start or to
+   * become ready is removed and, up to {@linkplain ContainerSpec#startupAttempts() startupAttempts} times in all,
+   * replaced by a new one; the last failure is thrown with the earlier ones suppressed.
+   */
   public Container run(ContainerSpec spec) throws IOException {
-    Container container = create(spec);
-    try {
-      return container.start();
-    } catch (IOException | RuntimeException e) {
-      container.remove();
-      throw e;
+    List<ContainerException> earlier = new ArrayList<>();
+    for (int attempt = 1; ; attempt++) {
+      Container container = create(spec);
+      try {
+        return container.start();
+      } catch (ContainerException e) {
+        container.remove();
+        if (attempt >= spec.startupAttempts()) {
+          earlier.forEach(e::addSuppressed);
+          throw e;
+        }
+        LOG.warn("Attempt {} of {} to start a container of {} failed; trying a new container: {}", attempt,
+            spec.startupAttempts(), spec.image(), e.getMessage());
+        earlier.add(e);
+      } catch (IOException | RuntimeException e) {
+        container.remove();
+        throw e;
+      }
     }
   }
 
@@ -204,6 +223,11 @@ public final class Engine implements AutoCloseable {
   /** Forgets an image; {@link #prune()} then frees its content unless another image shares it. */
   public boolean remove(String reference) throws IOException {
     return store.removeImage(ImageReference.parse(reference).toString());
+  }
+
+  /** The container runtime: containers of this store, including those other processes run. */
+  public ContainerRuntime runtime() {
+    return runtime;
   }
 
   /** Removes content no image references. */

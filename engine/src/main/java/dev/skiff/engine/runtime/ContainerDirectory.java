@@ -1,5 +1,6 @@
 package dev.skiff.engine.runtime;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.skiff.engine.fs.TreeDeleter;
@@ -9,6 +10,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,7 +59,7 @@ final class ContainerDirectory {
         .put("image", image)
         .put("created", Instant.now().toString())
         .put("ownerPid", ProcessHandle.current().pid())
-        .put("ownerStarted", ownerStart(ProcessHandle.current()));
+        .put("ownerStarted", startTime(ProcessHandle.current()));
     labels.forEach(json.putObject("labels")::put);
     Files.write(dir.resolve("container.json"), JSON.writeValueAsBytes(json));
     for (String sub : List.of("upper", "work", "rootfs")) {
@@ -84,6 +86,45 @@ final class ContainerDirectory {
 
   Path controlSocket() {
     return dir.resolve("control.sock");
+  }
+
+  /** The container's output, for readers other than its JVM ({@code skiff logs}). */
+  Path log(ContainerLogs.Stream stream) {
+    return dir.resolve(stream == ContainerLogs.Stream.STDOUT ? "stdout.log" : "stderr.log");
+  }
+
+  /** Written by the launcher when the container ends: its "exited\tCODE" or "killed\tSIGNAL" line. */
+  Path exitFile() {
+    return dir.resolve("exit");
+  }
+
+  /** Rewrites container.json with {@code change} applied; atomic for readers. */
+  synchronized void update(java.util.function.Consumer<ObjectNode> change) throws IOException {
+    ObjectNode json = (ObjectNode) JSON.readTree(dir.resolve("container.json").toFile());
+    change.accept(json);
+    Path temp = dir.resolve("container.json.tmp");
+    Files.write(temp, JSON.writeValueAsBytes(json));
+    Files.move(temp, dir.resolve("container.json"), StandardCopyOption.ATOMIC_MOVE,
+        StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** Opens the directory of an existing container. */
+  static ContainerDirectory of(Path dir) {
+    return new ContainerDirectory(dir);
+  }
+
+  /** container.json as a tree. */
+  JsonNode read() throws IOException {
+    return JSON.readTree(dir.resolve("container.json").toFile());
+  }
+
+  /** Writes the files to copy in before start as one archive, which the launcher unpacks in the container. */
+  Path stageCopies(List<ContainerCopy.Source> copies) throws IOException {
+    Path archive = dir.resolve("copy-in.tar");
+    try (java.io.OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(archive))) {
+      ContainerCopy.writeArchive(copies, out);
+    }
+    return archive;
   }
 
   /** Writes /etc/hosts, /etc/hostname and /etc/resolv.conf for the container; returns them by container path. */
@@ -151,13 +192,16 @@ final class ContainerDirectory {
       return Files.getLastModifiedTime(dir).toInstant().isAfter(Instant.now().minusSeconds(60));
     }
     var json = JSON.readTree(bytes);
+    if (json.path("detached").asBoolean()) {
+      return true; // it outlives its JVM by design and is removed by skiff rm
+    }
     return ProcessHandle.of(json.path("ownerPid").asLong(-1))
-        .map(h -> ownerStart(h).equals(json.path("ownerStarted").asText()))
+        .map(h -> startTime(h).equals(json.path("ownerStarted").asText()))
         .orElse(false);
   }
 
-  /** A process's start time tells a live owner from a new process that reuses its pid. */
-  private static String ownerStart(ProcessHandle process) {
+  /** A process's start time tells a live process from a new one that reuses its pid. */
+  static String startTime(ProcessHandle process) {
     return process.info().startInstant().map(Instant::toString).orElse("");
   }
 
