@@ -2,6 +2,7 @@ package dev.skiff.catalog;
 
 import dev.skiff.engine.runtime.ContainerSpec;
 import java.util.List;
+import java.util.stream.Stream;
 
 /** Class-path resources copied into a directory of the container before it starts, in the order given. */
 final class ClasspathFiles {
@@ -37,8 +38,8 @@ final class ClasspathFiles {
     return List.copyOf(resources);
   }
 
-  /** {@code list} with {@code element} appended. */
-  static List<String> plus(List<String> list, String element) {
-    return java.util.stream.Stream.concat(list.stream(), java.util.stream.Stream.of(element)).toList();
+  /** {@code list} with {@code elements} appended. */
+  static List<String> plus(List<String> list, String... elements) {
+    return Stream.concat(list.stream(), Stream.of(elements)).toList();
   }
 }

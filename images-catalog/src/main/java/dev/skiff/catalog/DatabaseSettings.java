@@ -34,13 +34,13 @@ record DatabaseSettings(String databaseName, String username, String password, S
     return new DatabaseSettings(databaseName, username, password, secret, initScripts, configFiles);
   }
 
-  DatabaseSettings withInitScript(String resource) {
+  DatabaseSettings withInitScripts(String... resources) {
     return new DatabaseSettings(databaseName, username, password, rootPassword,
-        ClasspathFiles.plus(initScripts, resource), configFiles);
+        ClasspathFiles.plus(initScripts, resources), configFiles);
   }
 
-  DatabaseSettings withConfigFile(String resource) {
+  DatabaseSettings withConfigFiles(String... resources) {
     return new DatabaseSettings(databaseName, username, password, rootPassword, initScripts,
-        ClasspathFiles.plus(configFiles, resource));
+        ClasspathFiles.plus(configFiles, resources));
   }
 }

@@ -1,9 +1,6 @@
 package dev.skiff.catalog;
 
 import dev.skiff.engine.runtime.Container;
-import dev.skiff.engine.runtime.ContainerSpec;
-import java.util.List;
-import java.util.Objects;
 
 /**
  * MariaDB from the official {@code mariadb} image: {@code MARIADB_DATABASE}, {@code MARIADB_USER}, {@code
@@ -16,13 +13,9 @@ import java.util.Objects;
  * MariaDbImage mariadb = MariaDbImage.version("10.11").withDatabaseName("shop").withInitScript("db/schema.sql");
  * }</pre>
  */
-public final class MariaDbImage implements ContainerDefinition<MariaDbDatabase> {
-  private final String image;
-  private final DatabaseSettings settings;
-
+public final class MariaDbImage extends MySqlFamilyImage<MariaDbImage, MariaDbDatabase> {
   private MariaDbImage(String image, DatabaseSettings settings) {
-    this.image = Objects.requireNonNull(image, "image");
-    this.settings = settings;
+    super(image, settings);
   }
 
   /** {@code mariadb:VERSION}, e.g. {@code 10.11}. */
@@ -35,66 +28,19 @@ public final class MariaDbImage implements ContainerDefinition<MariaDbDatabase> 
     return new MariaDbImage(image, DatabaseSettings.DEFAULTS);
   }
 
-  public MariaDbImage withDatabaseName(String databaseName) {
-    return new MariaDbImage(image, settings.withDatabaseName(databaseName));
-  }
-
-  /** The user created with all rights on the database; {@code root} uses the {@linkplain #withPassword password}. */
-  public MariaDbImage withUsername(String username) {
-    return new MariaDbImage(image, settings.withUsername(username));
-  }
-
-  public MariaDbImage withPassword(String password) {
-    return new MariaDbImage(image, settings.withPassword(password));
-  }
-
-  /** Root's password; empty allows root without one. */
-  public MariaDbImage withRootPassword(String rootPassword) {
-    return new MariaDbImage(image, settings.withRootPassword(rootPassword));
-  }
-
-  /** Adds a class-path resource ({@code db/schema.sql}) run at first start, after those added before. */
-  public MariaDbImage withInitScript(String resource) {
-    return new MariaDbImage(image, settings.withInitScript(resource));
-  }
-
-  /** Adds a class-path resource in {@code my.cnf} syntax ({@code [mysqld]} ...) to the server's configuration. */
-  public MariaDbImage withConfigFile(String resource) {
-    return new MariaDbImage(image, settings.withConfigFile(resource));
-  }
-
-  public String image() {
-    return image;
-  }
-
-  public String databaseName() {
-    return settings.databaseName();
-  }
-
-  public String username() {
-    return settings.username();
-  }
-
-  public String password() {
-    return settings.password();
-  }
-
-  public String rootPassword() {
-    return MySqlFamily.rootPassword(settings);
-  }
-
-  public List<String> initScripts() {
-    return settings.initScripts();
-  }
-
-  public List<String> configFiles() {
-    return settings.configFiles();
+  @Override
+  MariaDbImage with(DatabaseSettings settings) {
+    return new MariaDbImage(image(), settings);
   }
 
   @Override
-  public ContainerSpec.Builder specBuilder() {
-    MySqlFamily.checkCredentials(image, settings);
-    return MySqlFamily.spec(image, "MARIADB_", "MARIADB_ALLOW_EMPTY_ROOT_PASSWORD", settings);
+  String variablePrefix() {
+    return "MARIADB_";
+  }
+
+  @Override
+  String allowEmptyRootVariable() {
+    return "MARIADB_ALLOW_EMPTY_ROOT_PASSWORD";
   }
 
   @Override
@@ -105,20 +51,5 @@ public final class MariaDbImage implements ContainerDefinition<MariaDbDatabase> 
   @Override
   public MariaDbDatabase handle(Container container) {
     return new MariaDbDatabase(container, databaseName(), username(), password(), rootPassword());
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof MariaDbImage m && m.image.equals(image) && m.settings.equals(settings);
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(image, settings);
-  }
-
-  @Override
-  public String toString() {
-    return "MariaDbImage[" + image + ", " + settings + "]";
   }
 }

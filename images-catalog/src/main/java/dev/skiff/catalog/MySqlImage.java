@@ -1,9 +1,6 @@
 package dev.skiff.catalog;
 
 import dev.skiff.engine.runtime.Container;
-import dev.skiff.engine.runtime.ContainerSpec;
-import java.util.List;
-import java.util.Objects;
 
 /**
  * MySQL from the official {@code mysql} image: {@code MYSQL_DATABASE}, {@code MYSQL_USER}, {@code MYSQL_PASSWORD},
@@ -15,13 +12,9 @@ import java.util.Objects;
  * MySqlImage mysql = MySqlImage.version("8.0").withDatabaseName("shop").withInitScript("db/schema.sql");
  * }</pre>
  */
-public final class MySqlImage implements ContainerDefinition<MySqlDatabase> {
-  private final String image;
-  private final DatabaseSettings settings;
-
+public final class MySqlImage extends MySqlFamilyImage<MySqlImage, MySqlDatabase> {
   private MySqlImage(String image, DatabaseSettings settings) {
-    this.image = Objects.requireNonNull(image, "image");
-    this.settings = settings;
+    super(image, settings);
   }
 
   /** {@code mysql:VERSION}, e.g. {@code 8.0}. */
@@ -34,66 +27,19 @@ public final class MySqlImage implements ContainerDefinition<MySqlDatabase> {
     return new MySqlImage(image, DatabaseSettings.DEFAULTS);
   }
 
-  public MySqlImage withDatabaseName(String databaseName) {
-    return new MySqlImage(image, settings.withDatabaseName(databaseName));
-  }
-
-  /** The user created with all rights on the database; {@code root} uses the {@linkplain #withPassword password}. */
-  public MySqlImage withUsername(String username) {
-    return new MySqlImage(image, settings.withUsername(username));
-  }
-
-  public MySqlImage withPassword(String password) {
-    return new MySqlImage(image, settings.withPassword(password));
-  }
-
-  /** Root's password; empty allows root without one. */
-  public MySqlImage withRootPassword(String rootPassword) {
-    return new MySqlImage(image, settings.withRootPassword(rootPassword));
-  }
-
-  /** Adds a class-path resource ({@code db/schema.sql}) run at first start, after those added before. */
-  public MySqlImage withInitScript(String resource) {
-    return new MySqlImage(image, settings.withInitScript(resource));
-  }
-
-  /** Adds a class-path resource in {@code my.cnf} syntax ({@code [mysqld]} ...) to the server's configuration. */
-  public MySqlImage withConfigFile(String resource) {
-    return new MySqlImage(image, settings.withConfigFile(resource));
-  }
-
-  public String image() {
-    return image;
-  }
-
-  public String databaseName() {
-    return settings.databaseName();
-  }
-
-  public String username() {
-    return settings.username();
-  }
-
-  public String password() {
-    return settings.password();
-  }
-
-  public String rootPassword() {
-    return MySqlFamily.rootPassword(settings);
-  }
-
-  public List<String> initScripts() {
-    return settings.initScripts();
-  }
-
-  public List<String> configFiles() {
-    return settings.configFiles();
+  @Override
+  MySqlImage with(DatabaseSettings settings) {
+    return new MySqlImage(image(), settings);
   }
 
   @Override
-  public ContainerSpec.Builder specBuilder() {
-    MySqlFamily.checkCredentials(image, settings);
-    return MySqlFamily.spec(image, "MYSQL_", "MYSQL_ALLOW_EMPTY_PASSWORD", settings);
+  String variablePrefix() {
+    return "MYSQL_";
+  }
+
+  @Override
+  String allowEmptyRootVariable() {
+    return "MYSQL_ALLOW_EMPTY_PASSWORD";
   }
 
   @Override
@@ -104,20 +50,5 @@ public final class MySqlImage implements ContainerDefinition<MySqlDatabase> {
   @Override
   public MySqlDatabase handle(Container container) {
     return new MySqlDatabase(container, databaseName(), username(), password(), rootPassword());
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof MySqlImage m && m.image.equals(image) && m.settings.equals(settings);
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(image, settings);
-  }
-
-  @Override
-  public String toString() {
-    return "MySqlImage[" + image + ", " + settings + "]";
   }
 }

@@ -69,9 +69,9 @@ public final class PostgresImage implements ContainerDefinition<PostgresDatabase
     return new PostgresImage(image, settings.withPassword(password), serverSettings);
   }
 
-  /** Adds a class-path resource ({@code db/schema.sql}) run at first start, after those added before. */
-  public PostgresImage withInitScript(String resource) {
-    return new PostgresImage(image, settings.withInitScript(resource), serverSettings);
+  /** Adds class-path resources ({@code db/schema.sql}) run in order at first start, after those added before. */
+  public PostgresImage withInitScript(String... resources) {
+    return new PostgresImage(image, settings.withInitScripts(resources), serverSettings);
   }
 
   /** Sets a server setting, as {@code postgres -c name=value}; {@code fsync=on} turns durability back on. */

@@ -31,36 +31,18 @@ final class CatalogAnnotations {
 
   private static final List<Reader<?>> READERS = List.of(
       new Reader<>(MySQL.class, (a, where) -> found(a, a.version(), a.name(), a.lifecycle(), where, "mysql",
-          () -> {
-            MySqlImage d = MySqlImage.version(a.version()).withDatabaseName(a.databaseName())
-                .withUsername(a.username()).withPassword(a.password()).withRootPassword(a.rootPassword());
-            for (String s : a.initScripts()) {
-              d = d.withInitScript(s);
-            }
-            for (String f : a.configFiles()) {
-              d = d.withConfigFile(f);
-            }
-            return d;
-          })),
+          () -> MySqlImage.version(a.version()).withDatabaseName(a.databaseName()).withUsername(a.username())
+              .withPassword(a.password()).withRootPassword(a.rootPassword()).withInitScript(a.initScripts())
+              .withConfigFile(a.configFiles()))),
       new Reader<>(MariaDB.class, (a, where) -> found(a, a.version(), a.name(), a.lifecycle(), where,
-          "mariadb", () -> {
-            MariaDbImage d = MariaDbImage.version(a.version()).withDatabaseName(a.databaseName())
-                .withUsername(a.username()).withPassword(a.password()).withRootPassword(a.rootPassword());
-            for (String s : a.initScripts()) {
-              d = d.withInitScript(s);
-            }
-            for (String f : a.configFiles()) {
-              d = d.withConfigFile(f);
-            }
-            return d;
-          })),
+          "mariadb",
+          () -> MariaDbImage.version(a.version()).withDatabaseName(a.databaseName()).withUsername(a.username())
+              .withPassword(a.password()).withRootPassword(a.rootPassword()).withInitScript(a.initScripts())
+              .withConfigFile(a.configFiles()))),
       new Reader<>(Postgres.class, (a, where) -> found(a, a.version(), a.name(), a.lifecycle(), where,
           "postgres", () -> {
             PostgresImage d = PostgresImage.version(a.version()).withDatabaseName(a.databaseName())
-                .withUsername(a.username()).withPassword(a.password());
-            for (String s : a.initScripts()) {
-              d = d.withInitScript(s);
-            }
+                .withUsername(a.username()).withPassword(a.password()).withInitScript(a.initScripts());
             for (Map.Entry<String, String> s : pairs(a.settings(), "settings", "@Postgres on " + where).entrySet()) {
               d = d.withSetting(s.getKey(), s.getValue());
             }
