@@ -16,7 +16,36 @@ struct mount_request {
   int source_fd;       /* bind: a detached clone of source (open_tree), or -1 */
 };
 
+/* One line of a uid_map or gid_map: COUNT ids from INSIDE (the container's view) onto OUTSIDE (the host's). */
+struct id_range {
+  unsigned inside, outside, count;
+};
+
+#define MAX_ID_RANGES 32
+
+/* A user namespace for an unprivileged launcher: its maps are written from outside before the child goes on. */
+struct userns {
+  int enabled;
+  struct id_range uids[MAX_ID_RANGES], gids[MAX_ID_RANGES];
+  size_t n_uids, n_gids;
+  const char *newuidmap;  /* the setuid helpers that write subordinate ranges; NULL: write a one-id map directly */
+  const char *newgidmap;
+};
+
+/* What the launcher does: start a container, or work on files owned by the user namespace's ids. */
+enum task { TASK_RUN, TASK_REMOVE, TASK_CHOWN, TASK_LINK };
+
 struct spec {
+  enum task task;
+  struct userns userns;
+  const char **remove;       /* TASK_REMOVE: trees to delete */
+  size_t n_remove;
+  const char *chown_base;    /* TASK_CHOWN: entries "UID:GID:MODE:PATH", PATH relative to chown_base */
+  char **chown;
+  size_t n_chown;
+  const char **link_sources;  /* TASK_LINK: hardlinks to files the user's other ids own, made where that is allowed */
+  const char **link_targets;
+  size_t n_links;
   const char *rootfs;        /* the overlay mount point, or an existing root directory */
   const char *overlay_base;  /* lower/upper/work paths are relative to it, keeping mount data short */
   const char **lower;        /* top first */
@@ -57,6 +86,17 @@ void mkdir_p(const char *path, mode_t mode);
 
 /* identity.c: credentials and capabilities, then exec. */
 _Noreturn void identity_exec(const struct spec *spec);
+
+/* userns.c: the parent writes the child's maps, then releases it. */
+int userns_maps_id(const struct id_range *ranges, size_t n, unsigned id);
+int userns_setgroups_denied(const struct userns *u);
+int userns_write_maps(pid_t child, const struct userns *u);
+void userns_await_maps(int sync_fd);
+
+/* tasks.c: run in the child, inside the user namespace. */
+_Noreturn void task_remove(const struct spec *spec);
+_Noreturn void task_chown(const struct spec *spec);
+_Noreturn void task_link(const struct spec *spec);
 
 /* net.c */
 void net_loopback_up(void);

@@ -7,6 +7,14 @@
  * "error\tCALL\tPATH\tERRNO\tMESSAGE" when the container cannot start, then "exited\tCODE" or "killed\tSIGNAL".
  * It accepts "kill SIGNAL" lines. When the socket reaches EOF (the JVM closed it or died), it SIGKILLs the
  * container's PID 1, which ends the whole PID namespace.
+ *
+ * skiff-launcher -
+ *
+ * Reads the spec from stdin and reports on stdout: for the file tasks (task=remove, task=chown, task=link), which
+ * run in a child, in the spec's user namespace when it has one, and exit 0 when done.
+ *
+ * With userns.* entries (an unprivileged JVM) the child is cloned into a new user namespace too, and waits until
+ * the launcher has written its uid and gid maps (see userns.c).
  */
 #include "launcher.h"
 
@@ -101,6 +109,9 @@ static pid_t clone_container(int flags) {
 /* In the child: PID 1 of the new namespaces. Errors go to the launcher through error_fd, closed by execve. */
 static _Noreturn void container_main(struct spec *spec, int error_fd) {
   report_init(error_fd);
+  if (spec->task == TASK_REMOVE) task_remove(spec);
+  if (spec->task == TASK_CHOWN) task_chown(spec);
+  if (spec->task == TASK_LINK) task_link(spec);
   sigset_t none;
   sigemptyset(&none);
   signal(SIGPIPE, SIG_DFL);  /* ignored dispositions survive execve */
@@ -115,6 +126,63 @@ static _Noreturn void container_main(struct spec *spec, int error_fd) {
   }
   if (spec->clone_flags & CLONE_NEWNET) net_loopback_up();
   identity_exec(spec);
+}
+
+/*
+ * Clones the child (with a user namespace when the spec has one), writes its maps and lets it go on.
+ * Returns its pid, or -1 once the failure is reported and the child is gone.
+ */
+static pid_t start_child(struct spec *spec, int flags, int error_pipe[2]) {
+  int sync[2] = {-1, -1};
+  if (spec->userns.enabled && pipe2(sync, O_CLOEXEC) < 0) fail("pipe2", "-");
+  pid_t pid = clone_container(flags | (spec->userns.enabled ? CLONE_NEWUSER : 0));
+  if (pid < 0) {
+    /* EPERM, ENOSPC or EUSERS here mostly mean that this host forbids unprivileged user namespaces. */
+    report_error("clone3", spec->userns.enabled ? "user namespace" : "-", errno);
+    return -1;
+  }
+  if (pid == 0) {
+    close(error_pipe[0]);
+    if (spec->userns.enabled) {
+      close(sync[1]);
+      userns_await_maps(sync[0]);
+    }
+    return 0;
+  }
+  if (spec->userns.enabled) {
+    close(sync[0]);
+    int mapped = userns_write_maps(pid, &spec->userns) == 0 && write_all(sync[1], "1", 1) == 0;
+    close(sync[1]);
+    if (!mapped) {
+      int status;
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      return -1;
+    }
+  }
+  return pid;
+}
+
+/* A file task (remove, chown): its child's error line or success is the launcher's exit status. */
+static int run_task(struct spec *spec) {
+  int error_pipe[2];
+  if (pipe2(error_pipe, O_CLOEXEC) < 0) fail("pipe2", "-");
+  pid_t pid = start_child(spec, 0, error_pipe);
+  if (pid < 0) return 1;
+  if (pid == 0) container_main(spec, error_pipe[1]);
+  close(error_pipe[1]);
+  char buf[4096];
+  ssize_t n;
+  int reported = 0;
+  while ((n = read(error_pipe[0], buf, sizeof buf)) != 0) {
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) break;
+    write_all(report_fd(), buf, (size_t)n);
+    reported = 1;
+  }
+  int status;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+  return !reported && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
 }
 
 /* Relays the child's error line, if any. Returns 0 when the child reached execve. */
@@ -184,8 +252,9 @@ int main(int argc, char **argv) {
     return 2;
   }
   signal(SIGPIPE, SIG_IGN);
-  int control = connect_control(argv[1]);
-  report_init(control);
+  int task_mode = !strcmp(argv[1], "-");
+  int control = task_mode ? 0 : connect_control(argv[1]);
+  report_init(task_mode ? 1 : control);
   size_t len;
   char *raw = read_spec(control, &len);
   struct spec spec;
@@ -194,6 +263,11 @@ int main(int argc, char **argv) {
     report_error("parse spec", bad, EINVAL);
     return 2;
   }
+  if (task_mode != (spec.task != TASK_RUN)) {
+    report_error("parse spec", task_mode ? "(task=run needs a control socket)" : "(a file task reads stdin: -)", EINVAL);
+    return 2;
+  }
+  if (task_mode) return run_task(&spec);
   sigset_t handled;
   sigemptyset(&handled);
   sigaddset(&handled, SIGCHLD);
@@ -207,10 +281,9 @@ int main(int argc, char **argv) {
   int error_pipe[2];
   if (pipe2(error_pipe, O_CLOEXEC) < 0) fail("pipe2", "-");
 
-  pid_t pid = clone_container(spec.clone_flags);
-  if (pid < 0) fail("clone3", "-");
+  pid_t pid = start_child(&spec, spec.clone_flags, error_pipe);
+  if (pid < 0) return 1;
   if (pid == 0) {
-    close(error_pipe[0]);
     close(control);
     close(sigfd);
     container_main(&spec, error_pipe[1]);

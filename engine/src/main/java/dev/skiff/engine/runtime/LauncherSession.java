@@ -53,7 +53,7 @@ final class LauncherSession implements AutoCloseable {
     Files.deleteIfExists(socket);
     try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
       server.bind(UnixDomainSocketAddress.of(socket));
-      Process process = launch(binary, socket);
+      Process process = launch(binary, socket.toString());
       io.execute(() -> logs.buffer(ContainerLogs.Stream.STDOUT).pump(process.getInputStream()));
       io.execute(() -> logs.buffer(ContainerLogs.Stream.STDERR).pump(process.getErrorStream()));
       process.onExit().thenRun(() -> closeQuietly(server)); // a launcher that dies early must not block accept()
@@ -93,21 +93,23 @@ final class LauncherSession implements AutoCloseable {
     }
   }
 
-  private static Process launch(LauncherBinary binary, Path socket) throws IOException {
+  /** Starts the launcher with its one argument: a control socket, or {@code -} for a file task. */
+  static Process launch(LauncherBinary binary, String argument) throws IOException {
     try {
-      return command(binary.executable(), socket).start();
+      return command(binary.executable(), argument).start();
     } catch (IOException e) {
       if (binary.usesMemfd() || !String.valueOf(e.getMessage()).contains("error=13")) {
         throw new ContainerException("Cannot run the container launcher " + binary.executable() + ": " + e.getMessage(),
             e);
       }
-      return command(binary.useMemfd(), socket).start(); // EACCES: its directory is mounted noexec
+      return command(binary.useMemfd(), argument).start(); // EACCES: its directory is mounted noexec
     }
   }
 
-  private static ProcessBuilder command(String executable, Path socket) {
-    return new ProcessBuilder(executable, socket.toString())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+  private static ProcessBuilder command(String executable, String argument) {
+    ProcessBuilder pb = new ProcessBuilder(executable, argument);
+    // A file task reads its spec from stdin; a container gets /dev/null.
+    return argument.equals("-") ? pb : pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
   }
 
   /** "error\tCALL\tPATH\tERRNO\tMESSAGE", the path with %XX escapes. */
