@@ -264,7 +264,8 @@ int main(int argc, char **argv) {
     return 2;
   }
   if (task_mode != (spec.task != TASK_RUN)) {
-    report_error("parse spec", task_mode ? "(task=run needs a control socket)" : "(a file task reads stdin: -)", EINVAL);
+    report_error("parse spec", task_mode ? "(task=run needs a control socket)" : "(a file task reads stdin: -)",
+                 EINVAL);
     return 2;
   }
   if (task_mode) return run_task(&spec);

@@ -25,7 +25,7 @@ record UserNamespaceMap(List<IdRange> uids, List<IdRange> gids, Optional<Path> n
     gids = List.copyOf(gids);
   }
 
-  /** The maps for the user {@code uid}/{@code gid}: subordinate ids when both files grant some and the helpers exist. */
+  /** The maps for user {@code uid}/{@code gid}: subordinate ids when both files grant some and the helpers exist. */
   static UserNamespaceMap of(long uid, long gid, List<SubordinateIds.Range> subuids, List<SubordinateIds.Range> subgids,
       Optional<Path> newuidmap, Optional<Path> newgidmap) {
     if (subuids.isEmpty() || subgids.isEmpty() || newuidmap.isEmpty() || newgidmap.isEmpty()) {

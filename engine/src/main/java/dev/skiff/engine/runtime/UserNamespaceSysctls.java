@@ -14,7 +14,8 @@ final class UserNamespaceSysctls {
     if (value(procSys, "kernel/apparmor_restrict_unprivileged_userns").equals(Optional.of("1"))) {
       return "AppArmor restricts unprivileged user namespaces here (kernel.apparmor_restrict_unprivileged_userns=1, the"
           + " default since Ubuntu 23.10). Allow them with 'sudo sysctl kernel.apparmor_restrict_unprivileged_userns=0'"
-          + " (persist it in /etc/sysctl.d/), or give java an AppArmor profile with the 'userns,' rule, or run as root.";
+          + " (persist it in /etc/sysctl.d/), or give java an AppArmor profile with the 'userns,' rule, or run as"
+          + " root.";
     }
     if (value(procSys, "kernel/unprivileged_userns_clone").equals(Optional.of("0"))) {
       return "This kernel forbids unprivileged user namespaces (kernel.unprivileged_userns_clone=0, Debian's old"
@@ -30,10 +31,10 @@ final class UserNamespaceSysctls {
       return "The limit on user namespaces is reached (user.max_user_namespaces=" + max.orElse("?") + ", or the nesting"
           + " depth of 32). Raise it with 'sudo sysctl user.max_user_namespaces=15000', or end other containers.";
     }
-    return "This host forbids unprivileged user namespaces, though none of kernel.apparmor_restrict_unprivileged_userns,"
-        + " kernel.unprivileged_userns_clone and user.max_user_namespaces says so: a seccomp filter (such as the default"
-        + " profile of a surrounding Docker container) or an LSM policy may. Allow unshare(CLONE_NEWUSER) for this"
-        + " user, or run as root.";
+    return "This host forbids unprivileged user namespaces, though none of"
+        + " kernel.apparmor_restrict_unprivileged_userns, kernel.unprivileged_userns_clone and"
+        + " user.max_user_namespaces says so: a seccomp filter (such as the default profile of a surrounding Docker"
+        + " container) or an LSM policy may. Allow unshare(CLONE_NEWUSER) for this user, or run as root.";
   }
 
   private static Optional<String> value(Path procSys, String name) {

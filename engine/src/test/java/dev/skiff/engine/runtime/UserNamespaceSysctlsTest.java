@@ -25,7 +25,8 @@ class UserNamespaceSysctlsTest {
     set("kernel/apparmor_restrict_unprivileged_userns", "1");
     set("user/max_user_namespaces", "15000");
     assertThat(UserNamespaceSysctls.explain(procSys, EPERM))
-        .contains("kernel.apparmor_restrict_unprivileged_userns=1", "sysctl kernel.apparmor_restrict_unprivileged_userns=0");
+        .contains("kernel.apparmor_restrict_unprivileged_userns=1",
+            "sysctl kernel.apparmor_restrict_unprivileged_userns=0");
   }
 
   @Test
