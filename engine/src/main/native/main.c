@@ -163,7 +163,7 @@ static pid_t start_child(struct spec *spec, int flags, int error_pipe[2]) {
   return pid;
 }
 
-/* A file task (remove, chown): its child's error line or success is the launcher's exit status. */
+/* A file task (remove, chown, link): its child's error line or success is the launcher's exit status. */
 static int run_task(struct spec *spec) {
   int error_pipe[2];
   if (pipe2(error_pipe, O_CLOEXEC) < 0) fail("pipe2", "-");
