@@ -148,6 +148,7 @@ setup_rootless_user() {
     log "creating user $ROOTLESS_USER (home $ROOTLESS_HOME)"
     useradd --system --user-group --home-dir "$ROOTLESS_HOME" --shell /usr/sbin/nologin "$ROOTLESS_USER"
   fi
+  [ "$(getent passwd "$ROOTLESS_USER" | cut -d: -f6)" = "$ROOTLESS_HOME" ] || usermod -d "$ROOTLESS_HOME" "$ROOTLESS_USER"
   mkdir -p "$ROOTLESS_HOME"
   chown "$ROOTLESS_USER:$ROOTLESS_USER" "$ROOTLESS_HOME"
   chmod 755 "$ROOTLESS_HOME"
