@@ -52,16 +52,16 @@ class RootlessIT {
     work = Path.of(property("rootless.home")).resolve("it-" + UUID.randomUUID().toString().substring(0, 8));
     Path lib = Files.createDirectories(work.resolve("lib"));
     List<String> entries = new ArrayList<>();
-    // The user cannot read root's ~/.m2: it gets copies of the jars (the build's class dirs are world-readable).
+    // The user may not read root's ~/.m2 or a clone under /root: it gets copies of the jars and class directories.
     for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
       Path p = Path.of(entry);
-      if (Files.isRegularFile(p)) {
-        Path copy = lib.resolve(entries.size() + "-" + p.getFileName());
-        Files.copy(p, copy, StandardCopyOption.COPY_ATTRIBUTES);
-        entries.add(copy.toString());
-      } else {
-        entries.add(entry);
+      Path copy = lib.resolve(entries.size() + "-" + p.getFileName());
+      try (Stream<Path> files = Files.walk(p)) {
+        for (Path f : (Iterable<Path>) files::iterator) {
+          Files.copy(f, copy.resolve(p.relativize(f).toString()), StandardCopyOption.COPY_ATTRIBUTES);
+        }
       }
+      entries.add(copy.toString());
     }
     classPath = String.join(File.pathSeparator, entries);
     assertThat(new ProcessBuilder("chown", "-R", USER + ":", work.toString()).inheritIO().start().waitFor()).isZero();
