@@ -40,11 +40,12 @@ public final class ContainerRuntime implements AutoCloseable {
   private final ExecutorService io;
   private volatile LauncherBinary launcher;
 
-  private ContainerRuntime(ImageStore store, Path containers, Optional<UserNamespace> userNamespace) {
+  private ContainerRuntime(ImageStore store, Path containers, Optional<UserNamespace> userNamespace,
+      TreeRemover remover) {
     this.store = store;
     this.containers = containers;
     this.userNamespace = userNamespace;
-    this.remover = userNamespace.<TreeRemover>map(u -> u).orElse(TreeRemover.PLAIN);
+    this.remover = remover;
     AtomicInteger n = new AtomicInteger();
     this.io = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "skiff-container-io-" + n.incrementAndGet());
@@ -66,12 +67,12 @@ public final class ContainerRuntime implements AutoCloseable {
   public static ContainerRuntime open(ImageStore store, Optional<UserNamespace> userNamespace) throws IOException {
     Path containers = store.root().resolve("containers");
     Files.createDirectories(containers);
-    int removed = ContainerDirectory.removeStale(containers,
-        userNamespace.<TreeRemover>map(u -> u).orElse(TreeRemover.PLAIN));
+    TreeRemover remover = userNamespace.<TreeRemover>map(u -> u).orElse(TreeRemover.PLAIN);
+    int removed = ContainerDirectory.removeStale(containers, remover);
     if (removed > 0) {
       LOG.info("Removed {} container(s) left by JVMs that are gone", removed);
     }
-    return new ContainerRuntime(store, containers, userNamespace);
+    return new ContainerRuntime(store, containers, userNamespace, remover);
   }
 
   /**
