@@ -5,6 +5,7 @@
 #include "launcher.h"
 
 #include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,6 +35,16 @@ static int parse_publish(char *v, struct port_request *p) {
   p->udp = !strcmp(v, "udp");
   *c = *h = ':';
   return ok ? 0 : -1;
+}
+
+/* "INSIDE OUTSIDE COUNT", one line of a uid_map or gid_map. */
+static int parse_range(const char *s, struct id_range *ranges, size_t *n) {
+  if (*n == MAX_ID_RANGES) return -1;
+  struct id_range r;
+  char tail;
+  if (sscanf(s, "%u %u %u%c", &r.inside, &r.outside, &r.count, &tail) != 3 || r.count == 0) return -1;
+  ranges[(*n)++] = r;
+  return 0;
 }
 
 static int parse_namespaces(const char *list) {
@@ -72,8 +83,12 @@ int spec_parse(char *buf, size_t len, struct spec *spec, const char **bad_entry)
   spec->mounts = calloc(entries + 1, sizeof *spec->mounts);
   spec->publish = calloc(entries + 1, sizeof *spec->publish);
   spec->host_access = calloc(entries + 1, sizeof *spec->host_access);
+  spec->remove = calloc(entries + 1, sizeof *spec->remove);
+  spec->chown = calloc(entries + 1, sizeof *spec->chown);
+  spec->link_sources = calloc(entries + 1, sizeof *spec->link_sources);
+  spec->link_targets = calloc(entries + 1, sizeof *spec->link_targets);
   if (!spec->lower || !spec->argv || !spec->env || !spec->groups || !spec->mounts || !spec->publish ||
-      !spec->host_access) {
+      !spec->host_access || !spec->remove || !spec->chown || !spec->link_sources || !spec->link_targets) {
     *bad_entry = "(out of memory)";
     return -1;
   }
@@ -86,7 +101,22 @@ int spec_parse(char *buf, size_t len, struct spec *spec, const char **bad_entry)
     *eq = 0;
     const char *k = e, *v = eq + 1;
     unsigned id;
-    if (!strcmp(k, "rootfs")) spec->rootfs = v;
+    if (!strcmp(k, "task") && !strcmp(v, "run")) spec->task = TASK_RUN;
+    else if (!strcmp(k, "task") && !strcmp(v, "remove")) spec->task = TASK_REMOVE;
+    else if (!strcmp(k, "task") && !strcmp(v, "chown")) spec->task = TASK_CHOWN;
+    else if (!strcmp(k, "task") && !strcmp(v, "link")) spec->task = TASK_LINK;
+    else if (!strcmp(k, "link.source")) spec->link_sources[spec->n_links] = v;
+    else if (!strcmp(k, "link.target") && spec->link_sources[spec->n_links]) spec->link_targets[spec->n_links++] = v;
+    else if (!strcmp(k, "userns.uid") && !parse_range(v, spec->userns.uids, &spec->userns.n_uids)) {
+      spec->userns.enabled = 1;
+    } else if (!strcmp(k, "userns.gid") && !parse_range(v, spec->userns.gids, &spec->userns.n_gids)) {
+      spec->userns.enabled = 1;
+    } else if (!strcmp(k, "userns.newuidmap")) spec->userns.newuidmap = v;
+    else if (!strcmp(k, "userns.newgidmap")) spec->userns.newgidmap = v;
+    else if (!strcmp(k, "remove")) spec->remove[spec->n_remove++] = v;
+    else if (!strcmp(k, "chown.base")) spec->chown_base = v;
+    else if (!strcmp(k, "chown")) spec->chown[spec->n_chown++] = (char *)v;
+    else if (!strcmp(k, "rootfs")) spec->rootfs = v;
     else if (!strcmp(k, "overlay.base")) spec->overlay_base = v;
     else if (!strcmp(k, "overlay.lower")) spec->lower[spec->n_lower++] = v;
     else if (!strcmp(k, "overlay.upper")) spec->upper = v;
@@ -129,6 +159,19 @@ int spec_parse(char *buf, size_t len, struct spec *spec, const char **bad_entry)
       return -1;
     }
   }
+  if (spec->userns.enabled && (spec->userns.n_uids == 0 || spec->userns.n_gids == 0)) {
+    *bad_entry = "(userns.uid without userns.gid, or the reverse)";
+    return -1;
+  }
+  if (spec->task == TASK_LINK && spec->link_sources[spec->n_links]) {
+    *bad_entry = "(link.source without link.target)";
+    return -1;
+  }
+  if (spec->task == TASK_CHOWN && !spec->chown_base) {
+    *bad_entry = "(task=chown without chown.base)";
+    return -1;
+  }
+  if (spec->task != TASK_RUN) return 0;
   if (spec->target_pid) {
     if (spec->argc == 0 && !(spec->builtin && !strcmp(spec->builtin, "copy-in"))) {
       *bad_entry = "(exec spec lacks arg)";

@@ -1,8 +1,10 @@
 package dev.skiff.engine;
 
+import dev.skiff.engine.fs.TreeRemover;
 import dev.skiff.engine.hash.Digest;
 import dev.skiff.engine.image.ImageConfig;
 import dev.skiff.engine.image.ImageReference;
+import dev.skiff.engine.layer.OwnershipRestorer;
 import dev.skiff.engine.lock.ImageLock;
 import dev.skiff.engine.lock.ImageLock.Pin;
 import dev.skiff.engine.lock.LockFile;
@@ -13,6 +15,7 @@ import dev.skiff.engine.registry.RegistryClient;
 import dev.skiff.engine.runtime.Container;
 import dev.skiff.engine.runtime.ContainerRuntime;
 import dev.skiff.engine.runtime.ContainerSpec;
+import dev.skiff.engine.runtime.UserNamespace;
 import dev.skiff.engine.store.ImageRecord;
 import dev.skiff.engine.store.ImageStore;
 import java.io.IOException;
@@ -41,15 +44,18 @@ public final class Engine implements AutoCloseable {
   private Engine(EngineConfig config) throws IOException {
     warnUnlessFileNamesAreUtf8();
     this.config = config;
-    this.store = ImageStore.open(config.store());
-    this.runtime = ContainerRuntime.open(store);
+    Optional<UserNamespace> userNamespace =
+        UserNamespace.forCurrentUser(config.store().toAbsolutePath().normalize().resolve("bin"));
+    this.store = ImageStore.open(config.store(), userNamespace.<TreeRemover>map(u -> u).orElse(TreeRemover.PLAIN));
+    this.runtime = ContainerRuntime.open(store, userNamespace);
     RegistryClient registry = RegistryClient.builder()
         .insecureRegistries(config.insecureRegistries())
         .connectTimeout(config.connectTimeout())
         .readTimeout(config.readTimeout())
         .credentials(config.credentials())
         .build();
-    this.puller = new ImagePuller(store, registry, config.substitution(), config.platform(), config.pullConcurrency());
+    this.puller = new ImagePuller(store, registry, config.substitution(), config.platform(), config.pullConcurrency(),
+        userNamespace.<OwnershipRestorer>map(u -> u).orElse(OwnershipRestorer.NONE));
     this.lock = config.lockFile()
         .map(file -> new ImageLock(LockFile.at(file), this::currentDigest, config.lockUpdate()));
   }

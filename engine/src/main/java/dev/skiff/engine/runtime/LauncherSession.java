@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -125,14 +126,23 @@ final class LauncherSession implements AutoCloseable {
   }
 
   private static Process launch(LauncherBinary binary, Path socket, Mode mode) throws IOException {
+    return launch(binary, executable -> command(executable, socket, mode));
+  }
+
+  /** Starts the launcher for a file task ({@code skiff-launcher -}): its spec goes to stdin, its report to stdout. */
+  static Process launchTask(LauncherBinary binary) throws IOException {
+    return launch(binary, executable -> new ProcessBuilder(executable, "-"));
+  }
+
+  private static Process launch(LauncherBinary binary, Function<String, ProcessBuilder> command) throws IOException {
     try {
-      return command(binary.executable(), socket, mode).start();
+      return command.apply(binary.executable()).start();
     } catch (IOException e) {
       if (binary.usesMemfd() || !String.valueOf(e.getMessage()).contains("error=13")) {
         throw new ContainerException("Cannot run the container launcher " + binary.executable() + ": " + e.getMessage(),
             e);
       }
-      return command(binary.useMemfd(), socket, mode).start(); // EACCES: its directory is mounted noexec
+      return command.apply(binary.useMemfd()).start(); // EACCES: its directory is mounted noexec
     }
   }
 
