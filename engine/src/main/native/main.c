@@ -8,6 +8,8 @@
  * "error\tCALL\tPATH\tERRNO\tMESSAGE" when the container cannot start, then "exited\tCODE" or "killed\tSIGNAL".
  * It accepts "kill SIGNAL" lines. When the socket reaches EOF (the JVM closed it or died), it SIGKILLs the
  * container's PID 1, which ends the whole PID namespace.
+ *
+ * skiff-launcher network CONTROL_SOCKET [PERSIST_PATH]: holds a container network (network.c).
  */
 #include "launcher.h"
 
@@ -38,7 +40,7 @@ struct clone_args_v0 {
   uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
 };
 
-static int connect_control(const char *path) {
+int connect_control(const char *path) {
   struct sockaddr_un addr;
   memset(&addr, 0, sizeof addr);
   addr.sun_family = AF_UNIX;
@@ -180,8 +182,11 @@ static int supervise(int control, int sigfd, pid_t pid) {
 }
 
 int main(int argc, char **argv) {
+  if ((argc == 3 || argc == 4) && !strcmp(argv[1], "network")) {
+    return network_main(argv[2], argc == 4 ? argv[3] : NULL);
+  }
   if (argc != 2) {
-    fprintf(stderr, "usage: %s CONTROL_SOCKET\n(skiff-launcher is started by the Skiff engine)\n", argv[0]);
+    fprintf(stderr, "usage: %s [network] CONTROL_SOCKET\n(skiff-launcher is started by the Skiff engine)\n", argv[0]);
     return 2;
   }
   signal(SIGPIPE, SIG_IGN);

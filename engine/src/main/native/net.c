@@ -26,7 +26,7 @@
 static int host_ns = -1;       /* the launcher's own network namespace */
 static int container_ns = -1;  /* the container's, or -1 when it shares the host's */
 
-static void loopback_up(void) {
+void net_loopback_up(void) {
   int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (s < 0) fail("socket(AF_INET)", "lo");
   struct ifreq ifr;
@@ -87,8 +87,9 @@ void net_prepare(struct spec *spec) {
   if (unshare(CLONE_NEWNET) < 0) fail("unshare(CLONE_NEWNET)", "-");
   container_ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
   if (container_ns < 0) fail("open", "/proc/self/ns/net (container)");
-  loopback_up();
+  net_loopback_up();
   if (setns(host_ns, CLONE_NEWNET) < 0) fail("setns(host network)", "/proc/self/ns/net");
+  for (size_t i = 0; i < spec->n_networks; i++) network_attach(&spec->networks[i], (int)i, host_ns, container_ns);
   spec->clone_flags &= ~CLONE_NEWNET;
   char what[64];
   for (size_t i = 0; i < spec->n_publish; i++) {
