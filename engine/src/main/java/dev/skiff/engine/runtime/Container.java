@@ -1,7 +1,9 @@
 package dev.skiff.engine.runtime;
 
+import dev.skiff.engine.network.Membership;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.ExecutionException;
@@ -35,19 +37,21 @@ public final class Container implements AutoCloseable {
   private final int stopSignal;
   private final ContainerDirectory directory;
   private final LauncherSpec launcherSpec;
+  private final List<Membership> memberships;
   private final ContainerRuntime runtime;
   private final ContainerLogs logs = new ContainerLogs();
   private LauncherSession session;
   private State state = State.CREATED;
 
   Container(String id, String name, String image, int stopSignal, ContainerDirectory directory,
-      LauncherSpec launcherSpec, ContainerRuntime runtime) {
+      LauncherSpec launcherSpec, List<Membership> memberships, ContainerRuntime runtime) {
     this.id = id;
     this.name = name;
     this.image = image;
     this.stopSignal = stopSignal;
     this.directory = directory;
     this.launcherSpec = launcherSpec;
+    this.memberships = List.copyOf(memberships);
     this.runtime = runtime;
   }
 
@@ -209,6 +213,7 @@ public final class Container implements AutoCloseable {
             + directory.path() + " is kept", e);
       }
     }
+    ContainerRuntime.leave(memberships);
     directory.delete();
     state = State.REMOVED;
     runtime.forget(this);
