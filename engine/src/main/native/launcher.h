@@ -61,6 +61,12 @@ struct spec {
   struct network_request *networks;
   size_t n_networks;
   int clone_flags;
+  pid_t target_pid;          /* exec: PID 1 of the running container to join */
+  const char *builtin;       /* exec: "copy-in" (a tar on stdin) or "copy-out" (argv[0] as a tar to stdout) */
+  const char *copy_in;       /* a host tar file extracted into the root before the command starts */
+  int init;                  /* the launcher's child stays PID 1: reaps zombies, forwards signals */
+  int detached;              /* the container outlives the control socket (skiff run -d) */
+  const char *exit_file;     /* where the exit line is written too, for readers other than the JVM */
 };
 
 /* spec.c */
@@ -81,10 +87,9 @@ void rootfs_populate(struct spec *spec);
 void mkdir_p(const char *path, mode_t mode);
 
 /* identity.c: credentials and capabilities, then exec. */
+void identity_apply(const struct spec *spec);
+_Noreturn void exec_command(const struct spec *spec);
 _Noreturn void identity_exec(const struct spec *spec);
-
-/* main.c */
-int connect_control(const char *path);
 
 /* net.c: makes the container's network namespace and the relay's sockets before the clone. */
 void net_prepare(struct spec *spec);
@@ -111,5 +116,25 @@ int network_parse_address(const char *text, struct network_request *network);
 void relay_add(int fd, int udp, int target_in_container, int target_port);
 void relay_start(void);
 void relay_stop(void);
+
+/* main.c: the control protocol, shared by the modes. */
+int connect_control(const char *path);
+char *read_spec(int fd, size_t *len);
+int supervisor_signals(void);
+int await_exec(int error_pipe);
+void report_exit(int status, const char *exit_file);
+int supervise(int control, int sigfd, pid_t pid, int detached);
+int run_child(int control, struct spec *spec, pid_t (*start_child)(int clone_flags), const char *call,
+              void (*child_main)(struct spec *spec, int error_fd));
+
+/* exec.c */
+int exec_main(const char *control_socket);
+
+/* init.c */
+_Noreturn void init_exec(const struct spec *spec);
+
+/* tar.c: ustar with pax names, relative to the current root. */
+void tar_extract(int fd, const char *what);
+void tar_write(const char *path);
 
 #endif

@@ -105,7 +105,13 @@ int spec_parse(char *buf, size_t len, struct spec *spec, const char **bad_entry)
     else if (!strcmp(k, "hostaccess") && !parse_port(v, &spec->host_access[spec->n_host_access]) &&
              spec->host_access[spec->n_host_access] > 0) {
       spec->n_host_access++;
-    } else if (!strcmp(k, "namespaces") && (spec->clone_flags = parse_namespaces(v)) >= 0) {
+    } else if (!strcmp(k, "exec.pid") && !parse_id(v, &id) && id > 0) spec->target_pid = (pid_t)id;
+    else if (!strcmp(k, "builtin") && (!strcmp(v, "copy-in") || !strcmp(v, "copy-out"))) spec->builtin = v;
+    else if (!strcmp(k, "copyin")) spec->copy_in = v;
+    else if (!strcmp(k, "init")) spec->init = !strcmp(v, "1");
+    else if (!strcmp(k, "detached")) spec->detached = !strcmp(v, "1");
+    else if (!strcmp(k, "exit.file")) spec->exit_file = v;
+    else if (!strcmp(k, "namespaces") && (spec->clone_flags = parse_namespaces(v)) >= 0) {
     } else if (!strcmp(k, "mount") && (!strcmp(v, "bind") || !strcmp(v, "tmpfs"))) {
       m = &spec->mounts[spec->n_mounts++];
       m->kind = !strcmp(v, "bind") ? MOUNT_BIND : MOUNT_TMPFS;
@@ -136,7 +142,13 @@ int spec_parse(char *buf, size_t len, struct spec *spec, const char **bad_entry)
       return -1;
     }
   }
-  if (!spec->rootfs || spec->argc == 0 || (spec->n_lower && (!spec->upper || !spec->work || !spec->overlay_base))) {
+  if (spec->target_pid) {
+    if (spec->argc == 0 && !(spec->builtin && !strcmp(spec->builtin, "copy-in"))) {
+      *bad_entry = "(exec spec lacks arg)";
+      return -1;
+    }
+  } else if (!spec->rootfs || spec->argc == 0 ||
+             (spec->n_lower && (!spec->upper || !spec->work || !spec->overlay_base))) {
     *bad_entry = "(spec lacks rootfs, arg, or overlay.upper/work/base)";
     return -1;
   }

@@ -229,6 +229,11 @@ public final class Engine implements AutoCloseable {
     return store.removeImage(ImageReference.parse(reference).toString());
   }
 
+  /** The container runtime: containers of this store, including those other processes run. */
+  public ContainerRuntime runtime() {
+    return runtime;
+  }
+
   /** Removes content no image references. */
   public ImageStore.PruneResult prune() throws IOException {
     return store.prune();

@@ -28,6 +28,9 @@ public final class ContainerSpec {
   private final Optional<String> name;
   private final Map<String, String> labels;
   private final List<Mount> mounts;
+  private final List<ContainerCopy.Source> copies;
+  private final boolean init;
+  private final boolean detached;
   private final List<PortBinding> ports;
   private final boolean publishImageExposedPorts;
   private final List<Integer> exposedHostPorts;
@@ -44,6 +47,9 @@ public final class ContainerSpec {
     this.name = b.name;
     this.labels = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.labels));
     this.mounts = List.copyOf(b.mounts);
+    this.copies = List.copyOf(b.copies);
+    this.init = b.init;
+    this.detached = b.detached;
     this.ports = List.copyOf(b.ports.values());
     this.publishImageExposedPorts = b.publishImageExposedPorts;
     this.exposedHostPorts = List.copyOf(b.exposedHostPorts);
@@ -95,6 +101,21 @@ public final class ContainerSpec {
 
   public List<Mount> mounts() {
     return mounts;
+  }
+
+  /** Files written into the container before its command starts, in order. */
+  List<ContainerCopy.Source> copies() {
+    return copies;
+  }
+
+  /** Whether an init process is PID 1, reaping zombies and forwarding signals to the command. */
+  public boolean init() {
+    return init;
+  }
+
+  /** Whether the container outlives its JVM once started; see {@link Builder#detached}. */
+  public boolean detached() {
+    return detached;
   }
 
   /** The ports to publish on the host's 127.0.0.1, in the order given. */
@@ -181,6 +202,9 @@ public final class ContainerSpec {
     private Optional<String> name = Optional.empty();
     private final Map<String, String> labels = new LinkedHashMap<>();
     private final List<Mount> mounts = new ArrayList<>();
+    private final List<ContainerCopy.Source> copies = new ArrayList<>();
+    private boolean init;
+    private boolean detached;
     private final Map<PortBinding, PortBinding> ports = new LinkedHashMap<>(); // keyed without fixed host port
     private boolean publishImageExposedPorts;
     private final java.util.Set<Integer> exposedHostPorts = new java.util.LinkedHashSet<>();
@@ -249,6 +273,59 @@ public final class ContainerSpec {
 
     public Builder mount(Mount mount) {
       mounts.add(mount);
+      return this;
+    }
+
+    /**
+     * Copies a host file or directory tree into the container as {@code containerPath} before its command starts
+     * (a directory's content lands in {@code containerPath}); modes, owners and times are kept. The files are read
+     * when the container is created.
+     */
+    public Builder copyIn(Path hostFileOrDir, String containerPath) {
+      copies.add(new ContainerCopy.HostFiles(hostFileOrDir, containerPath));
+      return this;
+    }
+
+    /** Writes {@code content} as the file {@code containerPath}, owned by root, with {@code mode} (e.g. 0644). */
+    public Builder copyIn(byte[] content, String containerPath, int mode) {
+      copies.add(new ContainerCopy.Content(content, containerPath, mode));
+      return this;
+    }
+
+    /**
+     * Writes the class-path resource {@code resource} (as {@link ClassLoader#getResource} names it, e.g.
+     * {@code db/init.sql}) as the file {@code containerPath}, owned by root, with {@code mode}.
+     */
+    public Builder copyInResource(String resource, String containerPath, int mode) {
+      ClassLoader loader = Thread.currentThread().getContextClassLoader() != null
+          ? Thread.currentThread().getContextClassLoader() : ContainerSpec.class.getClassLoader();
+      try (java.io.InputStream in = loader.getResourceAsStream(resource.replaceFirst("^/", ""))) {
+        if (in == null) {
+          throw new IllegalArgumentException("No class-path resource '" + resource + "' to copy to " + containerPath
+              + "; resources are named without a leading slash, relative to the class-path roots.");
+        }
+        return copyIn(in.readAllBytes(), containerPath, mode);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("Cannot read the class-path resource " + resource, e);
+      }
+    }
+
+    /**
+     * Runs an init process as PID 1, like {@code docker run --init}: it reaps orphaned processes (no zombies pile
+     * up), forwards signals to the command and exits with its exit code.
+     */
+    public Builder init(boolean init) {
+      this.init = init;
+      return this;
+    }
+
+    /**
+     * Lets the started container outlive this JVM, as {@code skiff run -d} does: closing the runtime or the JVM's
+     * death leaves it running, its output goes to files, and it stays (exited or not) until
+     * {@link ContainerRuntime#remove(ContainerInfo, boolean)} or {@code skiff rm} removes it.
+     */
+    public Builder detached(boolean detached) {
+      this.detached = detached;
       return this;
     }
 
