@@ -211,7 +211,7 @@ public final class Engine implements AutoCloseable {
     return network;
   }
 
-  /** Creates a network named after its subnet; see {@link #createNetwork(String)}. */
+  /** Creates a network with a generated name; see {@link #createNetwork(String)}. */
   public Network createNetwork() throws IOException {
     return createNetwork("network-" + Long.toHexString(System.nanoTime()));
   }

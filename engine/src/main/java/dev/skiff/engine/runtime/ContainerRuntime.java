@@ -184,21 +184,21 @@ public final class ContainerRuntime implements AutoCloseable {
   LauncherSession launch(Path socket, LauncherSpec spec, ContainerLogs logs, String container, boolean detached)
       throws IOException {
     return detached
-        ? LauncherSession.start(launcherBinary(), socket, LauncherSession.Mode.DETACHED, spec, p -> {}, logs, io, container)
-        : LauncherSession.start(launcherBinary(), socket, spec, logs, io, container);
+        ? LauncherSession.start(launcher(), socket, LauncherSession.Mode.DETACHED, spec, p -> {}, logs, io, container)
+        : LauncherSession.start(launcher(), socket, spec, logs, io, container);
   }
 
   /** Starts the launcher in exec mode; {@code attach} gets its process at once, to feed stdin and read output. */
   LauncherSession exec(Path socket, LauncherSpec spec, Consumer<Process> attach, ContainerLogs logs, String what)
       throws IOException {
-    return LauncherSession.start(launcherBinary(), socket, LauncherSession.Mode.EXEC, spec, attach, logs, io, what);
+    return LauncherSession.start(launcher(), socket, LauncherSession.Mode.EXEC, spec, attach, logs, io, what);
   }
 
   Executor io() {
     return io;
   }
 
-  LauncherBinary launcherBinary() throws IOException {
+  LauncherBinary launcher() throws IOException {
     LauncherBinary l = launcher;
     if (l == null) {
       synchronized (this) {

@@ -35,7 +35,7 @@ final class NetworkHolders implements NetworkNamespaces {
   }
 
   /** A running holder: its namespace is {@code /proc/PID/ns/net}; closing its socket ends it. */
-  private record Holder(String network, Process process, SocketChannel control, long pid) implements NetworkNamespace {
+  private record Holder(Process process, SocketChannel control, long pid) implements NetworkNamespace {
     @Override
     public Path path() {
       return Path.of("/proc/" + pid + "/ns/net");
@@ -90,7 +90,7 @@ final class NetworkHolders implements NetworkNamespaces {
     Path socket = sockets.resolve(".holder-" + UUID.randomUUID().toString().substring(0, 8) + ".sock");
     try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
       server.bind(UnixDomainSocketAddress.of(socket));
-      Process process = launch(runtime.launcherBinary(), socket, persistAt);
+      Process process = runtime.launcher().start(executable -> command(executable, socket, persistAt));
       process.onExit().thenRun(() -> close(server)); // a launcher that dies early must not block accept()
       SocketChannel control;
       String first;
@@ -113,21 +113,9 @@ final class NetworkHolders implements NetworkNamespaces {
         String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         throw new ContainerException("The launcher for network " + network + " exited before making it: " + stderr);
       }
-      return new Holder(network, process, control, Long.parseLong(first.substring(6).trim()));
+      return new Holder(process, control, Long.parseLong(first.substring(6).trim()));
     } finally {
       Files.deleteIfExists(socket);
-    }
-  }
-
-  private static Process launch(LauncherBinary binary, Path socket, Path persistAt) throws IOException {
-    try {
-      return command(binary.executable(), socket, persistAt).start();
-    } catch (IOException e) {
-      if (binary.usesMemfd() || !String.valueOf(e.getMessage()).contains("error=13")) {
-        throw new ContainerException("Cannot run the container launcher " + binary.executable() + ": " + e.getMessage(),
-            e);
-      }
-      return command(binary.useMemfd(), socket, persistAt).start(); // EACCES: its directory is mounted noexec
     }
   }
 
