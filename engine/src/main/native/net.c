@@ -1,8 +1,9 @@
 /*
- * The container's network namespace: loopback only, up, and no routes, so nothing leaves it. The launcher makes the
+ * The container's network namespace: loopback up, its networks' interfaces, no default route: nothing leaves it. The
  * namespace itself before the clone (the child joins it), so that every socket the relay needs exists before the
  * container's command runs: published ports listen on the host's 127.0.0.1, exposed host ports listen on the
  * container's HOST_ACCESS_ADDR (named host.skiff.internal in its /etc/hosts). relay.c forwards between them.
+ * The container's networks (network.c) are attached here too, so ethN is up before its command runs.
  *
  * Rootless (later): the launcher cannot setns into a namespace owned by the container's user namespace and back.
  * A relay process forked after the clone joins the container's user and network namespaces (its euid owns them)

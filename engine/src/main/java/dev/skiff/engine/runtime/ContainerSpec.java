@@ -378,8 +378,8 @@ public final class ContainerSpec {
     }
 
     /**
-     * Joins {@code network}: its other members reach this container by its {@linkplain #name name} and by each of
-     * {@code aliases}, and it reaches them so. A container may join several networks, each once.
+     * Joins {@code network}: its other members reach this container by its {@linkplain #name name} (else its short
+     * id) and by each of {@code aliases}, and it reaches them so. A container may join several networks, each once.
      */
     public Builder network(Network network, String... aliases) {
       NetworkJoin join = new NetworkJoin(network, List.of(aliases));
