@@ -25,6 +25,13 @@ struct port_request {
   int host_port;
 };
 
+/* A network the container joins: NETNS names the network's namespace; ADDRESS (network byte order)/PREFIX is ethN's. */
+struct network_request {
+  const char *netns;
+  uint32_t address;
+  int prefix;
+};
+
 /* The container reaches the host's 127.0.0.1:PORT of each exposed host port at this address (host.skiff.internal). */
 #define HOST_ACCESS_ADDR "127.0.0.2"
 
@@ -80,6 +87,8 @@ struct spec {
   size_t n_publish;
   int *host_access;          /* exposed host ports */
   size_t n_host_access;
+  struct network_request *networks;
+  size_t n_networks;
   int clone_flags;
   pid_t target_pid;          /* exec: PID 1 of the running container to join */
   const char *builtin;       /* exec: "copy-in" (a tar on stdin) or "copy-out" (argv[0] as a tar to stdout) */
@@ -115,17 +124,30 @@ _Noreturn void identity_exec(const struct spec *spec);
 void net_prepare(struct spec *spec);
 int net_adopt(pid_t child, const struct spec *spec);
 void net_enter(const struct spec *spec);
+void net_loopback_up(void);
 int net_socket(int in_container, int type);
 void net_live_in_container(void);
 int net_is_namespace_fd(int fd);
 struct sockaddr_in net_address(uint32_t host_order_ip, int port);
+
+/* netlink.c: rtnetlink calls in the namespace the socket was made in; failures name the interface. */
+int nl_open(void);
+void nl_create_bridge(int nl, const char *name);
+void nl_create_veth(int nl, const char *name, int ns_fd, const char *peer, int peer_ns_fd);
+void nl_link_up(int nl, const char *name, const char *master);
+void nl_add_address(int nl, const char *name, uint32_t address, int prefix);
+
+/* network.c: a network's namespace and bridge (the launcher's network mode), and joining a container to it. */
+int network_main(const char *control_socket, const char *persist_path);
+void network_attach(const struct network_request *network, int index, int host_ns, int container_ns);
+int network_parse_address(const char *text, struct network_request *network);
 
 /* relay.c: forwards published ports and exposed host ports, in a process of its own. */
 void relay_add(int fd, int udp, int target_in_container, int target_port);
 int relay_start(void);
 void relay_stop(void);
 
-/* main.c: the control protocol, shared by both modes. */
+/* main.c: the control protocol, shared by the modes. */
 int connect_control(const char *path);
 char *read_spec(int fd, size_t *len);
 int supervisor_signals(void);

@@ -10,6 +10,7 @@
  * container's PID 1, which ends the whole PID namespace.
  *
  * skiff-launcher exec CONTROL_SOCKET: the same protocol for one more process in a running container (exec.c).
+ * skiff-launcher network CONTROL_SOCKET [PERSIST_PATH]: holds a container network (network.c).
  *
  * skiff-launcher -
  *
@@ -311,8 +312,12 @@ int supervise(int control, int sigfd, pid_t pid, int detached) {
 
 int main(int argc, char **argv) {
   if (argc == 3 && !strcmp(argv[1], "exec")) return exec_main(argv[2]);
+  if ((argc == 3 || argc == 4) && !strcmp(argv[1], "network")) {
+    return network_main(argv[2], argc == 4 ? argv[3] : NULL);
+  }
   if (argc != 2) {
-    fprintf(stderr, "usage: %s [exec] CONTROL_SOCKET | -\n(skiff-launcher is started by the Skiff engine)\n", argv[0]);
+    fprintf(stderr, "usage: %s [exec|network] CONTROL_SOCKET | -\n(skiff-launcher is started by the Skiff engine)\n",
+            argv[0]);
     return 2;
   }
   signal(SIGPIPE, SIG_IGN);

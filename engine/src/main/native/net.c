@@ -1,8 +1,9 @@
 /*
- * The container's network namespace: loopback only, up, and no routes, so nothing leaves it. The launcher makes the
+ * The container's network namespace: loopback up, its networks' interfaces, no default route: nothing leaves it. The
  * namespace itself before the clone (the child joins it), so that every socket the relay needs exists before the
  * container's command runs: published ports listen on the host's 127.0.0.1, exposed host ports listen on the
  * container's HOST_ACCESS_ADDR (named host.skiff.internal in its /etc/hosts). relay.c forwards between them.
+ * The container's networks (network.c) are attached here too, so ethN is up before its command runs.
  *
  * Rootless: an unprivileged launcher cannot make a network namespace before the clone. The clone makes it, owned by
  * the container's user namespace, and the child brings its loopback up; the launcher adopts it (net_adopt) while
@@ -29,7 +30,7 @@ static int host_ns = -1;       /* the launcher's own network namespace */
 static int container_ns = -1;  /* the container's, or -1 when it shares the host's */
 static int container_userns = -1;  /* rootless: the container's user namespace, which owns container_ns */
 
-static void loopback_up(void) {
+void net_loopback_up(void) {
   int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (s < 0) fail("socket(AF_INET)", "lo");
   struct ifreq ifr;
@@ -93,8 +94,9 @@ static void make_namespace(struct spec *spec) {
   if (unshare(CLONE_NEWNET) < 0) fail("unshare(CLONE_NEWNET)", "-");
   container_ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
   if (container_ns < 0) fail("open", "/proc/self/ns/net (container)");
-  loopback_up();
+  net_loopback_up();
   if (setns(host_ns, CLONE_NEWNET) < 0) fail("setns(host network)", "/proc/self/ns/net");
+  for (size_t i = 0; i < spec->n_networks; i++) network_attach(&spec->networks[i], (int)i, host_ns, container_ns);
   spec->clone_flags &= ~CLONE_NEWNET;
 }
 
@@ -105,6 +107,9 @@ void net_prepare(struct spec *spec) {
   } else if (spec->n_host_access > 0) {
     errno = ENOTSUP;  /* the relay, once in the container's user namespace, cannot connect to the host's ports */
     fail("hostaccess", "(exposed host ports in a user namespace)");
+  } else if (spec->n_networks > 0) {
+    errno = ENOTSUP;  /* veths between namespaces of different user namespaces need one engine-wide user namespace */
+    fail("network", "(container networks in a user namespace)");
   }
   char what[64];
   for (size_t i = 0; i < spec->n_publish; i++) {
@@ -142,7 +147,7 @@ void net_enter(const struct spec *spec) {
   if (container_ns >= 0) {
     if (setns(container_ns, CLONE_NEWNET) < 0) fail("setns(container network)", "-");
   } else if (spec->clone_flags & CLONE_NEWNET) {
-    loopback_up();  /* rootless: the clone made the namespace, in the container's user namespace */
+    net_loopback_up();  /* rootless: the clone made the namespace, in the container's user namespace */
   }
 }
 

@@ -1,6 +1,7 @@
 /*
  * The container spec arrives as NUL-terminated "key=value" entries. Repeated keys append (arg, env, group,
- * overlay.lower, publish, hostaccess); "mount=bind|tmpfs" starts a mount that the following mount.* keys describe.
+ * overlay.lower, publish, hostaccess); "mount=bind|tmpfs" starts a mount that the following mount.* keys describe,
+ * "network=NETNS_PATH" a network to join, whose "network.address=A.B.C.D/PREFIX" follows.
  */
 #include "launcher.h"
 
@@ -87,12 +88,15 @@ int spec_parse(char *buf, size_t len, struct spec *spec, const char **bad_entry)
   spec->chown = calloc(entries + 1, sizeof *spec->chown);
   spec->link_sources = calloc(entries + 1, sizeof *spec->link_sources);
   spec->link_targets = calloc(entries + 1, sizeof *spec->link_targets);
+  spec->networks = calloc(entries + 1, sizeof *spec->networks);
   if (!spec->lower || !spec->argv || !spec->env || !spec->groups || !spec->mounts || !spec->publish ||
-      !spec->host_access || !spec->remove || !spec->chown || !spec->link_sources || !spec->link_targets) {
+      !spec->host_access || !spec->remove || !spec->chown || !spec->link_sources || !spec->link_targets ||
+      !spec->networks) {
     *bad_entry = "(out of memory)";
     return -1;
   }
   struct mount_request *m = NULL;
+  struct network_request *net = NULL;
   for (char *e = buf, *next; e < buf + len; e = next) {
     next = e + strlen(e) + 1;
     char *eq = strchr(e, '=');
@@ -143,6 +147,10 @@ int spec_parse(char *buf, size_t len, struct spec *spec, const char **bad_entry)
       m = &spec->mounts[spec->n_mounts++];
       m->kind = !strcmp(v, "bind") ? MOUNT_BIND : MOUNT_TMPFS;
       m->source_fd = -1;
+    } else if (!strcmp(k, "network") && v[0] == '/') {
+      net = &spec->networks[spec->n_networks++];
+      net->netns = v;
+    } else if (net && !strcmp(k, "network.address") && !network_parse_address(v, net)) {
     } else if (m && !strcmp(k, "mount.source")) m->source = v;
     else if (m && !strcmp(k, "mount.target")) m->target = v;
     else if (m && !strcmp(k, "mount.data")) m->data = v;
@@ -156,6 +164,12 @@ int spec_parse(char *buf, size_t len, struct spec *spec, const char **bad_entry)
     struct mount_request *r = &spec->mounts[i];
     if (!r->target || r->target[0] != '/' || (r->kind == MOUNT_BIND && !r->source)) {
       *bad_entry = "(mount without mount.target, or bind mount without mount.source)";
+      return -1;
+    }
+  }
+  for (size_t i = 0; i < spec->n_networks; i++) {
+    if (!spec->networks[i].prefix) {
+      *bad_entry = "(network without network.address)";
       return -1;
     }
   }

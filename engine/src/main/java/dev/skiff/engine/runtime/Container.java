@@ -1,5 +1,8 @@
 package dev.skiff.engine.runtime;
 
+import dev.skiff.engine.image.ImageConfig;
+import dev.skiff.engine.network.Membership;
+import dev.skiff.engine.wait.ContainerNotReadyException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,9 +37,12 @@ public final class Container implements AutoCloseable {
   private final String id;
   private final String name;
   private final String image;
+  private final ContainerSpec spec;
+  private final ImageConfig imageConfig;
   private final int stopSignal;
   private final ContainerDirectory directory;
   private final LauncherSpec launcherSpec;
+  private final List<Membership> memberships;
   private final ContainerRuntime runtime;
   private final ExecDefaults execDefaults;
   private final ExecLauncher execLauncher;
@@ -45,14 +51,18 @@ public final class Container implements AutoCloseable {
   private LauncherSession session;
   private State state = State.CREATED;
 
-  Container(String id, String name, String image, int stopSignal, ContainerDirectory directory,
-      LauncherSpec launcherSpec, ContainerRuntime runtime, ExecDefaults execDefaults, boolean detached) {
+  Container(String id, String name, ContainerSpec spec, ImageConfig imageConfig, int stopSignal,
+      ContainerDirectory directory, LauncherSpec launcherSpec, List<Membership> memberships,
+      ContainerRuntime runtime, ExecDefaults execDefaults, boolean detached) {
     this.id = id;
     this.name = name;
-    this.image = image;
+    this.image = spec.image();
+    this.spec = spec;
+    this.imageConfig = imageConfig;
     this.stopSignal = stopSignal;
     this.directory = directory;
     this.launcherSpec = launcherSpec;
+    this.memberships = List.copyOf(memberships);
     this.runtime = runtime;
     this.execDefaults = execDefaults;
     this.detached = detached;
@@ -78,8 +88,31 @@ public final class Container implements AutoCloseable {
     return image;
   }
 
-  /** Starts the container's command; returns once it is executing. */
-  public synchronized Container start() throws IOException {
+  /** The spec this container was created from. */
+  public ContainerSpec spec() {
+    return spec;
+  }
+
+  /** The config of the container's image (its healthcheck, exposed ports, ...). */
+  public ImageConfig imageConfig() {
+    return imageConfig;
+  }
+
+  /**
+   * Starts the container's command; returns once it is executing and, when the spec has a
+   * {@linkplain ContainerSpec#waitStrategy() wait strategy}, once that strategy finds the container ready.
+   *
+   * @throws ContainerNotReadyException when the container did not become ready; it may still run
+   */
+  public Container start() throws IOException {
+    launch();
+    if (spec.waitStrategy().isPresent()) {
+      spec.waitStrategy().get().waitUntilReady(this); // outside the lock: the strategy polls this container
+    }
+    return this;
+  }
+
+  private synchronized void launch() throws IOException {
     if (state != State.CREATED) {
       throw new IllegalStateException("Container " + name + " is " + state.name().toLowerCase() + "; a container"
           + " starts once. Create a new one from the same spec instead.");
@@ -105,7 +138,6 @@ public final class Container implements AutoCloseable {
       state = State.ENDED;
       throw e;
     }
-    return this;
   }
 
   /**
@@ -283,6 +315,7 @@ public final class Container implements AutoCloseable {
             + directory.path() + " is kept", e);
       }
     }
+    ContainerRuntime.leave(memberships);
     directory.delete();
     state = State.REMOVED;
     runtime.forget(this);

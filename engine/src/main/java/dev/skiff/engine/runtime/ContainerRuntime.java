@@ -2,6 +2,8 @@ package dev.skiff.engine.runtime;
 
 import dev.skiff.engine.fs.TreeRemover;
 import dev.skiff.engine.image.ImageConfig;
+import dev.skiff.engine.network.Membership;
+import dev.skiff.engine.network.NetworkNamespaces;
 import dev.skiff.engine.store.ImageRecord;
 import dev.skiff.engine.store.ImageStore;
 import java.io.IOException;
@@ -44,6 +46,7 @@ public final class ContainerRuntime implements AutoCloseable {
   private final Set<Container> live = ConcurrentHashMap.newKeySet();
   private final ExecutorService io;
   private volatile LauncherBinary launcher;
+  private final NetworkHolders networks;
   private final StoredContainers stored;
 
   private ContainerRuntime(ImageStore store, Path containers, Optional<UserNamespace> userNamespace,
@@ -52,6 +55,7 @@ public final class ContainerRuntime implements AutoCloseable {
     this.containers = containers;
     this.userNamespace = userNamespace;
     this.remover = remover;
+    this.networks = new NetworkHolders(this, store.root().resolve("networks"));
     AtomicInteger n = new AtomicInteger();
     this.io = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "skiff-container-io-" + n.incrementAndGet());
@@ -103,6 +107,7 @@ public final class ContainerRuntime implements AutoCloseable {
         }
       }
     }
+    List<Membership> memberships = new ArrayList<>();
     try {
       ImageUsers users = ImageUsers.read(layersTopFirst);
       ProcessSettings process = ProcessSettings.resolve(spec, config, users, id.substring(0, 12));
@@ -110,6 +115,11 @@ public final class ContainerRuntime implements AutoCloseable {
         throw new ContainerException("Cannot run " + spec.image() + ": exposeHostPorts is not supported rootless yet"
             + " (the port relay cannot reach the host's ports from the container's user namespace). Publish the"
             + " container's ports instead, or run this JVM as root.");
+      }
+      if (userNamespace.isPresent() && !spec.networks().isEmpty()) {
+        throw new ContainerException("Cannot run " + spec.image() + ": container networks are not supported rootless"
+            + " yet (their links need every container of the engine in one user namespace). Reach other containers"
+            + " through published ports, or run this JVM as root.");
       }
       ImageUsers.Identity identity = runnable(process.identity(), spec.image());
       LauncherSpec launch = inUserNamespace(new LauncherSpec())
@@ -122,6 +132,8 @@ public final class ContainerRuntime implements AutoCloseable {
         launch.bind(etc.getValue(), etc.getKey(), false);
       }
       PortRelay.configure(launch, spec, config, etcFiles.get("/etc/hosts"));
+      String name = spec.name().orElse(id.substring(0, 12));
+      joinNetworks(spec, name, etcFiles.get("/etc/hosts"), launch, memberships);
       for (ContainerSpec.Mount m : spec.mounts()) {
         if (m.type() == ContainerSpec.Mount.Type.BIND) {
           if (!Files.exists(m.source().get())) {
@@ -144,14 +156,14 @@ public final class ContainerRuntime implements AutoCloseable {
       }
       launch.put("exit.file", dir.exitFile().toString());
       int stopSignal = config.stopSignal().map(Signals::parse).orElse(Signals.SIGTERM);
-      String name = spec.name().orElse(id.substring(0, 12));
       ExecDefaults execDefaults = new ExecDefaults(process, dir.upper(), layersTopFirst);
       ContainerRecords.describe(dir, process.argv(), stopSignal, execDefaults);
-      Container c = new Container(id, name, spec.image(), stopSignal, dir, launch, this, execDefaults,
+      Container c = new Container(id, name, spec, config, stopSignal, dir, launch, memberships, this, execDefaults,
           spec.detached());
       live.add(c);
       return c;
     } catch (IOException | RuntimeException e) {
+      leave(memberships);
       dir.delete();
       throw e;
     }
@@ -186,6 +198,37 @@ public final class ContainerRuntime implements AutoCloseable {
     return new ImageUsers.Identity(identity.uid(), identity.gid(), groups, identity.home());
   }
 
+  /** Joins the spec's networks: names the container in their members' hosts files and tells the launcher. */
+  private static void joinNetworks(ContainerSpec spec, String name, Path hostsFile, LauncherSpec launch,
+      List<Membership> memberships) throws IOException {
+    java.util.Map<String, String> subnets = new java.util.HashMap<>();
+    for (ContainerSpec.NetworkJoin join : spec.networks()) {
+      String other = subnets.putIfAbsent(join.network().subnet(), join.network().name());
+      if (other != null) {
+        throw new ContainerException("Container " + name + " cannot join both network " + other + " and network "
+            + join.network().name() + ": both use " + join.network().subnet() + "; join only one, or recreate one");
+      }
+      Membership m = join.network().join(name, join.aliases(), hostsFile);
+      memberships.add(m);
+      launch.put("network", m.namespace().toString()).put("network.address", m.addressWithPrefix());
+    }
+  }
+
+  static void leave(List<Membership> memberships) {
+    for (Membership m : memberships) {
+      try {
+        m.leave();
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("Cannot remove a container from {}: {}", m.network(), e.toString());
+      }
+    }
+  }
+
+  /** Makes the namespaces of networks with this runtime's launcher. */
+  public NetworkNamespaces networkNamespaces() {
+    return networks;
+  }
+
   private static String newId() {
     byte[] bytes = new byte[32];
     IDS.nextBytes(bytes);
@@ -210,7 +253,7 @@ public final class ContainerRuntime implements AutoCloseable {
     return io;
   }
 
-  private LauncherBinary launcher() throws IOException {
+  LauncherBinary launcher() throws IOException {
     if (userNamespace.isPresent()) {
       return userNamespace.get().launcher();
     }
