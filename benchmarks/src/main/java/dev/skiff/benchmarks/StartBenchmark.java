@@ -79,10 +79,10 @@ public final class StartBenchmark implements Callable<Integer> {
       String what = "busybox true: start → exit → remove";
       List<Comparison> rows = new ArrayList<>();
       for (String anchor : List.of(TC_ONE_SHOT, TC_DEFAULT, DOCKER_RUN)) {
-        rows.add(new Comparison("1", what, skiff, anchor, Optional.ofNullable(times.get(anchor)).map(StartBenchmark::ms),
+        rows.add(Comparison.of("1", what, skiff, anchor, Optional.ofNullable(times.get(anchor)).map(StartBenchmark::ms),
             anchor.startsWith("Testcontainers") ? Target.ratioAtMost(target) : Target.NONE));
       }
-      rows.add(new Comparison("1", what, skiff, FLOOR + " (floor)", Optional.of(ms(times.get(FLOOR))), Target.NONE));
+      rows.add(Comparison.of("1", what, skiff, FLOOR + " (floor)", Optional.of(ms(times.get(FLOOR))), Target.NONE));
 
       List<String> notes = new ArrayList<>();
       notes.add("Scenario 1, " + image + " `true` with the image already local: " + options.rounds

@@ -23,8 +23,8 @@ public final class ComparisonFile {
   public static void append(Path file, List<Comparison> rows) throws IOException {
     StringBuilder out = new StringBuilder();
     for (Comparison r : rows) {
-      List<String> f = new ArrayList<>(List.of(r.scenario(), r.what(), r.skiff().unit().symbol()));
-      f.addAll(numbers(Optional.of(r.skiff())));
+      List<String> f = new ArrayList<>(List.of(r.scenario(), r.what(), r.unit().symbol()));
+      f.addAll(numbers(r.skiff()));
       f.add(r.anchor());
       f.addAll(numbers(r.anchorFigure()));
       f.add(r.target().kind().name());
@@ -52,13 +52,15 @@ public final class ComparisonFile {
             + "; it was not written by ComparisonFile.append");
       }
       Figure.Unit unit = Figure.Unit.ofSymbol(f[2]);
-      Figure skiff = new Figure(Double.parseDouble(f[3]), Double.parseDouble(f[4]), Double.parseDouble(f[5]), unit);
-      Optional<Figure> anchor = f[7].isEmpty() ? Optional.empty() : Optional.of(new Figure(
-          Double.parseDouble(f[7]), Double.parseDouble(f[8]), Double.parseDouble(f[9]), unit));
-      rows.add(new Comparison(f[0], f[1], skiff, f[6], anchor,
+      rows.add(new Comparison(f[0], f[1], unit, figure(f, 3, unit), f[6], figure(f, 7, unit),
           new Target(Target.Kind.valueOf(f[10]), Double.parseDouble(f[11]))));
     }
     return rows;
+  }
+
+  private static Optional<Figure> figure(String[] fields, int at, Figure.Unit unit) {
+    return fields[at].isEmpty() ? Optional.empty() : Optional.of(new Figure(Double.parseDouble(fields[at]),
+        Double.parseDouble(fields[at + 1]), Double.parseDouble(fields[at + 2]), unit));
   }
 
   private static List<String> numbers(Optional<Figure> figure) {

@@ -6,6 +6,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Comparison rows with the notes that say how they were measured and the machine they were measured on, rendered
@@ -17,6 +18,9 @@ public record ComparisonReport(String title, LocalDate date, List<String> notes,
 
   private static final List<String> COLUMNS =
       List.of("scenario", "case", "Skiff", "anchor", "anchor's figure", "Skiff/anchor", "target", "result");
+
+  /** Shown for a Skiff figure a row lacks; the report's notes say why. */
+  static final String NOT_MEASURED = "not yet measured";
 
   public ComparisonReport {
     notes = List.copyOf(notes);
@@ -44,12 +48,12 @@ public record ComparisonReport(String title, LocalDate date, List<String> notes,
     header.addAll(machine.fields().keySet());
     List<List<String>> lines = new ArrayList<>();
     for (Comparison r : rows) {
-      List<String> line = new ArrayList<>(List.of(date.toString(), r.scenario(), r.what(), r.skiff().unit().symbol()));
+      List<String> line = new ArrayList<>(List.of(date.toString(), r.scenario(), r.what(), r.unit().symbol()));
       line.addAll(numbers(r.skiff()));
       line.add(r.anchor());
-      line.addAll(r.anchorFigure().map(ComparisonReport::numbers).orElse(List.of("", "", "")));
+      line.addAll(numbers(r.anchorFigure()));
       line.add(r.ratio().map(d -> String.format(Locale.ROOT, "%.4f", d)).orElse(""));
-      line.add(r.target().describe(r.skiff().unit()));
+      line.add(r.target().describe(r.unit()));
       line.add(r.verdict());
       line.addAll(machine.fields().values());
       lines.add(line);
@@ -60,15 +64,15 @@ public record ComparisonReport(String title, LocalDate date, List<String> notes,
   Table table() {
     List<List<String>> lines = new ArrayList<>();
     for (Comparison r : rows) {
-      lines.add(List.of(r.scenario(), r.what(), r.skiff().summary(), r.anchor(),
-          r.anchorFigure().map(Figure::summary).orElse("-"), r.ratioText(), r.target().describe(r.skiff().unit()),
+      lines.add(List.of(r.scenario(), r.what(), r.skiff().map(Figure::summary).orElse(NOT_MEASURED), r.anchor(),
+          r.anchorFigure().map(Figure::summary).orElse("-"), r.ratioText(), r.target().describe(r.unit()),
           r.verdict()));
     }
     return new Table(COLUMNS, lines);
   }
 
-  private static List<String> numbers(Figure f) {
-    return List.of(raw(f.median()), raw(f.min()), raw(f.max()));
+  private static List<String> numbers(Optional<Figure> figure) {
+    return figure.map(f -> List.of(raw(f.median()), raw(f.min()), raw(f.max()))).orElse(List.of("", "", ""));
   }
 
   private static String raw(double d) {
