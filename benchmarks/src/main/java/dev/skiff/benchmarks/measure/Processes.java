@@ -2,6 +2,7 @@ package dev.skiff.benchmarks.measure;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -19,8 +20,11 @@ import java.util.stream.Stream;
  * figures that add up a process tree.
  */
 public final class Processes {
-  /** One process: its parent, its name ({@code comm}) and its resident set size (0 for kernel threads). */
-  public record Entry(long pid, long parent, String name, long rssBytes) {}
+  /**
+   * One process: its parent, its name ({@code comm}), its resident set size (0 for kernel threads) and its command
+   * line with spaces between the arguments.
+   */
+  public record Entry(long pid, long parent, String name, long rssBytes, String commandLine) {}
 
   private final Map<Long, Entry> byPid;
 
@@ -55,9 +59,9 @@ public final class Processes {
     return Optional.ofNullable(byPid.get(pid));
   }
 
-  /** Every process whose name is {@code name}, e.g. {@code dockerd}. */
-  public List<Entry> named(String name) {
-    return byPid.values().stream().filter(e -> e.name().equals(name)).toList();
+  /** Every process whose command line contains {@code text}, e.g. a daemon's data directory. */
+  public List<Entry> withCommandLineContaining(String text) {
+    return byPid.values().stream().filter(e -> e.commandLine().contains(text)).toList();
   }
 
   /**
@@ -88,8 +92,12 @@ public final class Processes {
 
   private static Optional<Entry> readEntry(Path dir, long pid) throws IOException {
     String status;
+    String commandLine;
     try {
       status = Files.readString(dir.resolve("status"));
+      // Arguments are bytes, not necessarily UTF-8.
+      commandLine = new String(Files.readAllBytes(dir.resolve("cmdline")), StandardCharsets.ISO_8859_1)
+          .replace('\0', ' ').strip();
     } catch (NoSuchFileException e) {
       return Optional.empty();  // exited while we looked
     } catch (IOException e) {
@@ -98,11 +106,11 @@ public final class Processes {
       }
       throw e;
     }
-    return Optional.of(parseStatus(pid, status));
+    return Optional.of(parseStatus(pid, status, commandLine));
   }
 
   /** The fields of {@code /proc/PID/status} this class needs: Name, PPid and VmRSS (absent for kernel threads). */
-  static Entry parseStatus(long pid, String status) {
+  static Entry parseStatus(long pid, String status, String commandLine) {
     String name = "";
     long parent = 0;
     long rss = 0;
@@ -120,7 +128,7 @@ public final class Processes {
         default -> { }
       }
     }
-    return new Entry(pid, parent, name, rss);
+    return new Entry(pid, parent, name, rss, commandLine);
   }
 
   private static OptionalLong kibibytes(String value) {
