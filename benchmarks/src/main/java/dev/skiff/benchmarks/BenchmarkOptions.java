@@ -64,9 +64,11 @@ final class BenchmarkOptions {
   }
 
   Path workDir() {
-    if (work != null) {
-      return work;
-    }
+    return work != null ? work : defaultWork();
+  }
+
+  /** $SKIFF_BENCH_CACHE/skiff, else /var/cache/skiff-bench/skiff: on the same file system as Docker's data root. */
+  static Path defaultWork() {
     String cache = System.getenv("SKIFF_BENCH_CACHE");
     return Path.of(cache != null && !cache.isBlank() ? cache : "/var/cache/skiff-bench", "skiff");
   }
