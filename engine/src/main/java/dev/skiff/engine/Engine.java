@@ -1,7 +1,11 @@
 package dev.skiff.engine;
 
+import dev.skiff.engine.hash.Digest;
 import dev.skiff.engine.image.ImageConfig;
 import dev.skiff.engine.image.ImageReference;
+import dev.skiff.engine.lock.ImageLock;
+import dev.skiff.engine.lock.ImageLock.Pin;
+import dev.skiff.engine.lock.LockFile;
 import dev.skiff.engine.pull.ImagePuller;
 import dev.skiff.engine.pull.PullListener;
 import dev.skiff.engine.pull.PullPolicy;
@@ -12,8 +16,13 @@ import dev.skiff.engine.runtime.ContainerSpec;
 import dev.skiff.engine.store.ImageRecord;
 import dev.skiff.engine.store.ImageStore;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -25,6 +34,9 @@ public final class Engine implements AutoCloseable {
   private final ImageStore store;
   private final ImagePuller puller;
   private final ContainerRuntime runtime;
+  private final Optional<ImageLock> lock;
+  /** One pin per tag and engine: the lock file and registry are asked once, however many containers use it. */
+  private final Map<ImageReference, FutureTask<Pin>> pins = new ConcurrentHashMap<>();
 
   private Engine(EngineConfig config) throws IOException {
     warnUnlessFileNamesAreUtf8();
@@ -38,6 +50,8 @@ public final class Engine implements AutoCloseable {
         .credentials(config.credentials())
         .build();
     this.puller = new ImagePuller(store, registry, config.substitution(), config.platform(), config.pullConcurrency());
+    this.lock = config.lockFile()
+        .map(file -> new ImageLock(LockFile.at(file), this::currentDigest, config.lockUpdate()));
   }
 
   /**
@@ -71,14 +85,79 @@ public final class Engine implements AutoCloseable {
     return store;
   }
 
-  /** Pulls {@code reference} under the configured pull policy. */
+  /**
+   * Pulls {@code reference} under the configured pull policy; with a {@linkplain EngineConfig#lockFile() lock file},
+   * a tag is pulled at its {@linkplain #pin locked digest}.
+   */
   public ImageRecord pull(String reference) throws IOException {
-    return pull(ImageReference.parse(reference), config.pullPolicy(), PullListener.SILENT);
+    ImageReference parsed = ImageReference.parse(reference);
+    Optional<Pin> pin = pin(parsed);
+    return pull(pin.isPresent() ? pin.get().pinned() : parsed, config.pullPolicy(), PullListener.SILENT);
+  }
+
+  /**
+   * The digest the {@linkplain EngineConfig#lockFile() lock file} pins {@code reference}'s tag to, recording it on
+   * the tag's first use; empty without a lock file. Each tag is resolved once per engine, and a tag that moved since
+   * it was recorded is logged as a warning (the recorded digest is still used unless {@code skiff.lock.update}).
+   */
+  public Optional<Pin> pin(ImageReference reference) throws IOException {
+    if (lock.isEmpty()) {
+      return Optional.empty();
+    }
+    FutureTask<Pin> task = new FutureTask<>(() -> lock.get().pin(reference));
+    FutureTask<Pin> first = pins.putIfAbsent(reference, task);
+    if (first == null) {
+      task.run();
+      first = task;
+    }
+    try {
+      Pin pin = first.get();
+      if (first == task) {
+        logPin(pin);
+      }
+      return Optional.of(pin);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("Interrupted while resolving " + reference + " in " + lock.get().file());
+    } catch (ExecutionException e) {
+      pins.remove(reference, first); // a later use tries again
+      Throwable cause = e.getCause();
+      throw cause instanceof IOException io ? io : new IOException("Cannot pin " + reference + " with "
+          + lock.get().file() + ": " + cause, cause);
+    }
+  }
+
+  private void logPin(Pin pin) {
+    var log = LoggerFactory.getLogger(Engine.class);
+    String tag = pin.reference().familiarName();
+    switch (pin.status()) {
+      case RECORDED -> log.info("Locked {} to {} in {}", tag, pin.digest(), lock.get().file());
+      case UPDATED -> log.info("Updated {} to {} in {}", tag, pin.digest(), lock.get().file());
+      case MOVED -> log.warn("{} now names {}, but {} locks it to {}; using {}. To move to the new image, run once with"
+          + " -Dskiff.lock.update=true and commit the lock file.", tag, pin.current().orElseThrow(),
+          lock.get().file(), pin.digest(), pin.digest());
+      case UNCHECKED -> log.debug("Could not check whether {} moved; using {} from {}", tag, pin.digest(),
+          lock.get().file());
+      default -> { }
+    }
   }
 
   /** Pulls {@code reference} under {@code policy}, reporting to {@code listener}. */
   public ImageRecord pull(ImageReference reference, PullPolicy policy, PullListener listener) throws IOException {
     return puller.pull(reference, policy, listener);
+  }
+
+  /**
+   * The digest {@code reference}'s tag names now: the registry's answer (the index digest for a multi-platform
+   * image), or under pull policy {@code never} the stored image's. Pulling {@code reference} pinned to it gives the
+   * same image. Used to {@linkplain dev.skiff.engine.lock.ImageLock lock} tags.
+   */
+  public Digest currentDigest(ImageReference reference) throws IOException {
+    if (config.pullPolicy() == PullPolicy.NEVER) {
+      ImageRecord stored = pull(reference, PullPolicy.NEVER, PullListener.SILENT);
+      return stored.indexDigest().orElse(stored.manifestDigest());
+    }
+    return puller.currentDigest(reference);
   }
 
   /** Every image in the store. */

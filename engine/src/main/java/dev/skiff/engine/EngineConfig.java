@@ -16,7 +16,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -36,6 +38,10 @@ import java.util.function.Function;
  * <tr><td>skiff.registry.insecure</td><td>registries reached by plain HTTP (loopback always is)</td><td></td></tr>
  * <tr><td>skiff.timeout.connect / skiff.timeout.read</td><td>e.g. 10s, 500ms, 2m</td><td>10s / 30s</td></tr>
  * <tr><td>skiff.platform</td><td>os/arch[/variant] to pick from image indexes</td><td>this machine's</td></tr>
+ * <tr><td>skiff.lock.file</td><td>{@linkplain dev.skiff.engine.lock.LockFile lock file} pinning tags to digests, or
+ *     {@code none}</td><td>none (the JUnit extension: src/test/resources/skiff.lock)</td></tr>
+ * <tr><td>skiff.lock.update</td><td>true to re-resolve locked tags and record their current digests</td>
+ *     <td>false</td></tr>
  * </table>
  */
 public record EngineConfig(
@@ -47,11 +53,14 @@ public record EngineConfig(
     Duration connectTimeout,
     Duration readTimeout,
     Platform platform,
-    CredentialSource credentials) {
+    CredentialSource credentials,
+    Optional<Path> lockFile,
+    boolean lockUpdate) {
 
   public EngineConfig {
     Objects.requireNonNull(store, "store");
     Objects.requireNonNull(credentials, "credentials");
+    Objects.requireNonNull(lockFile, "lockFile");
     insecureRegistries = Set.copyOf(insecureRegistries);
     if (pullConcurrency < 1) {
       throw new IllegalArgumentException("skiff.pull.concurrency must be at least 1, not " + pullConcurrency);
@@ -65,11 +74,24 @@ public record EngineConfig(
 
   /** The configuration from system properties, environment and skiff.properties (see the class description). */
   public static EngineConfig fromEnvironment() {
-    return fromSources(System.getProperties()::getProperty, System.getenv()::get, loadPropertiesFile());
+    return fromEnvironment(defaults -> {});
+  }
+
+  /**
+   * The configuration from system properties, environment and skiff.properties over {@code defaults}: a caller's own
+   * defaults, such as the JUnit extension's lock file location.
+   */
+  public static EngineConfig fromEnvironment(Consumer<Builder> defaults) {
+    return fromSources(System.getProperties()::getProperty, System.getenv()::get, loadPropertiesFile(), defaults);
   }
 
   static EngineConfig fromSources(
       Function<String, String> systemProperties, Function<String, String> env, Properties file) {
+    return fromSources(systemProperties, env, file, defaults -> {});
+  }
+
+  static EngineConfig fromSources(Function<String, String> systemProperties, Function<String, String> env,
+      Properties file, Consumer<Builder> defaults) {
     Function<String, String> setting = key -> {
       String v = systemProperties.apply(key);
       if (v == null) {
@@ -81,6 +103,7 @@ public record EngineConfig(
       return v == null || v.isBlank() ? null : v.trim();
     };
     Builder b = builder();
+    defaults.accept(b);
     apply(setting.apply("skiff.store"), v -> b.store(Path.of(v)));
     apply(setting.apply("skiff.pull.policy"), v -> b.pullPolicy(PullPolicy.parse(v)));
     apply(setting.apply("skiff.pull.concurrency"), v -> b.pullConcurrency(parseInt("skiff.pull.concurrency", v)));
@@ -88,13 +111,15 @@ public record EngineConfig(
     apply(setting.apply("skiff.timeout.connect"), v -> b.connectTimeout(parseDuration("skiff.timeout.connect", v)));
     apply(setting.apply("skiff.timeout.read"), v -> b.readTimeout(parseDuration("skiff.timeout.read", v)));
     apply(setting.apply("skiff.platform"), v -> b.platform(Platform.parse(v)));
+    apply(setting.apply("skiff.lock.file"), v -> b.lockFile(v.equalsIgnoreCase("none") ? null : Path.of(v)));
+    apply(setting.apply("skiff.lock.update"), v -> b.lockUpdate(Boolean.parseBoolean(v)));
     Map<String, String> images = pairs("skiff.image.substitutions", setting.apply("skiff.image.substitutions"));
     Map<String, String> mirrors = pairs("skiff.registry.mirrors", setting.apply("skiff.registry.mirrors"));
     b.substitution(ImageNameSubstitution.of(images, mirrors));
     return b.build();
   }
 
-  private static void apply(String value, java.util.function.Consumer<String> setter) {
+  private static void apply(String value, Consumer<String> setter) {
     if (value != null) {
       setter.accept(value);
     }
@@ -173,6 +198,8 @@ public record EngineConfig(
     private Duration readTimeout = Duration.ofSeconds(30);
     private Platform platform = Platform.current();
     private CredentialSource credentials = CredentialSource.dockerConfig();
+    private Path lockFile;
+    private boolean lockUpdate;
 
     private Builder() {}
 
@@ -222,9 +249,21 @@ public record EngineConfig(
       return this;
     }
 
+    /** The lock file pinning tags to digests ({@code null}: none); see {@link dev.skiff.engine.lock.ImageLock}. */
+    public Builder lockFile(Path lockFile) {
+      this.lockFile = lockFile;
+      return this;
+    }
+
+    /** Whether to re-resolve locked tags and record the digests they name now. */
+    public Builder lockUpdate(boolean update) {
+      this.lockUpdate = update;
+      return this;
+    }
+
     public EngineConfig build() {
       return new EngineConfig(store, pullPolicy, pullConcurrency, substitution, insecureRegistries, connectTimeout,
-          readTimeout, platform, credentials);
+          readTimeout, platform, credentials, Optional.ofNullable(lockFile), lockUpdate);
     }
   }
 }

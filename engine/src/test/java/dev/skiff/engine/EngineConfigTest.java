@@ -41,6 +41,21 @@ class EngineConfigTest {
   }
 
   @Test
+  void theLockFileIsACallersDefaultThatSettingsOverrideOrTurnOff() {
+    java.util.function.Consumer<EngineConfig.Builder> junitDefault = b -> b.lockFile(Path.of("src/test/skiff.lock"));
+    assertThat(EngineConfig.fromSources(k -> null, k -> null, new Properties()).lockFile()).isEmpty();
+    assertThat(EngineConfig.fromSources(k -> null, k -> null, new Properties(), junitDefault).lockFile())
+        .hasValue(Path.of("src/test/skiff.lock"));
+    EngineConfig off = EngineConfig.fromSources(Map.of("skiff.lock.file", "none")::get, k -> null, new Properties(),
+        junitDefault);
+    assertThat(off.lockFile()).isEmpty();
+    EngineConfig moved = EngineConfig.fromSources(k -> null, Map.of("SKIFF_LOCK_FILE", "/tmp/x.lock",
+        "SKIFF_LOCK_UPDATE", "true")::get, new Properties(), junitDefault);
+    assertThat(moved.lockFile()).hasValue(Path.of("/tmp/x.lock"));
+    assertThat(moved.lockUpdate()).isTrue();
+  }
+
+  @Test
   void badValuesNameTheSettingAndTheForm() {
     assertThatThrownBy(() -> from(Map.of("skiff.timeout.read", "soon"), Map.of(), Map.of()))
         .hasMessageContaining("skiff.timeout.read").hasMessageContaining("30s");

@@ -95,6 +95,14 @@ public final class ImagePuller implements AutoCloseable {
     }
   }
 
+  /**
+   * The digest {@code image}'s tag names now (the index's, for a multi-platform image), asked of the registry after
+   * substitutions and mirrors; nothing is downloaded but the manifest.
+   */
+  public Digest currentDigest(ImageReference image) throws IOException {
+    return registry.fetchManifest(substitution.apply(image)).digest();
+  }
+
   private ImageRecord fetch(ImageReference image, Optional<ImageRecord> existing, PullListener listener)
       throws IOException {
     ImageReference source = substitution.apply(image);

@@ -1,0 +1,27 @@
+package dev.skiff.junit;
+
+import dev.skiff.engine.runtime.ContainerSpec;
+import java.util.List;
+
+/**
+ * One declared container, as found on a class, method or field: what to run and how long it lives.
+ *
+ * @param name what {@link Handle} picks it by
+ * @param lifecycle its effective lifecycle (never DEFAULT)
+ * @param owner the test class whose context a per-class container lives in
+ * @param key what identifies the declaration within its scope
+ * @param origin where it was declared, for messages, e.g. {@code @Image("redis:7.0") on com.example.CacheTest}
+ */
+record Declaration(String name, Lifecycle lifecycle, Class<?> owner, Object key, String origin, ContainerSpec spec) {
+
+  /** What identifies a per-suite container: the whole spec, so equal declarations in different classes share one. */
+  Object suiteKey() {
+    return List.of(spec.image(), spec.entrypoint(), spec.command(), spec.env(), spec.workingDir(), spec.user(),
+        spec.hostname(), spec.name(), spec.labels(), spec.mounts());
+  }
+
+  @Override
+  public String toString() {
+    return "'" + name + "' (" + origin + ")";
+  }
+}

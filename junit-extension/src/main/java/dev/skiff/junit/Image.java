@@ -1,0 +1,56 @@
+package dev.skiff.junit;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Inherited;
+import java.lang.annotation.Repeatable;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A container the test needs, started from an image before the test and removed after it. Put it on a test class
+ * (the container lives {@linkplain Lifecycle#PER_CLASS per class} by default), on a test method ({@linkplain
+ * Lifecycle#PER_TEST per test}), or on an annotation of your own that composes an environment:
+ *
+ * <pre>{@code
+ * @Retention(RUNTIME) @Target(TYPE)
+ * @Image(value = "postgres:15", name = "db", env = "POSTGRES_PASSWORD=secret")
+ * @Image(value = "redis:7.0", name = "cache")
+ * @interface OrderServiceEnv {}
+ *
+ * @OrderServiceEnv
+ * class OrderServiceTest {
+ *   @Test void stores(@Handle("db") Container db) { ... }
+ * }
+ * }</pre>
+ *
+ * <p>The annotation registers {@link SkiffExtension} itself. Started containers are injected into parameters and
+ * {@link Handle} fields of type {@link dev.skiff.engine.runtime.Container}.
+ */
+@Documented
+@Inherited
+@Retention(RetentionPolicy.RUNTIME)
+@Target({ElementType.TYPE, ElementType.METHOD, ElementType.ANNOTATION_TYPE})
+@Repeatable(Images.class)
+@ExtendWith(SkiffExtension.class)
+public @interface Image {
+  /** The image reference, e.g. {@code redis:7.0} or {@code ghcr.io/org/app:1.2}. */
+  String value();
+
+  /**
+   * The name that picks this container for {@link Handle @Handle("name")}; also the container's name. Default: the
+   * image's last path component ({@code redis} for {@code redis:7.0}).
+   */
+  String name() default "";
+
+  /** Environment variables, each {@code NAME=value}. */
+  String[] env() default {};
+
+  /** Replaces the image's command (Cmd). */
+  String[] command() default {};
+
+  /** How long the container lives and who shares it. */
+  Lifecycle lifecycle() default Lifecycle.DEFAULT;
+}

@@ -1,0 +1,221 @@
+package dev.skiff.junit;
+
+import dev.skiff.engine.image.ImageReference;
+import dev.skiff.engine.lock.ImageLock;
+import dev.skiff.engine.registry.RegistryException;
+import dev.skiff.engine.runtime.Container;
+import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolutionException;
+import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
+import org.junit.platform.commons.JUnitException;
+import org.junit.platform.commons.support.AnnotationSupport;
+import org.junit.platform.commons.support.ModifierSupport;
+
+/**
+ * Starts the containers a test declares ({@link Image}, {@link SkiffContainer}), injects them ({@link Handle},
+ * {@link Container} parameters) and removes them when their {@link Lifecycle} ends. Registered by those annotations;
+ * registering it by hand is never needed.
+ *
+ * <p>Every container lives in the {@link ExtensionContext.Store} of the context it belongs to (the test's, the
+ * class's, or the root's for the whole run) as a closeable resource, so JUnit removes it when that context ends,
+ * whether its tests passed, failed or were aborted; the engine's own clean-up covers a JVM that is killed. A test's
+ * containers start side by side, and a shared container starts once however many parallel tests ask for it. A
+ * failed test's exception carries the last {@value ContainerLogExcerpt#LINES} lines each of its containers printed.
+ *
+ * <p>Configuration is the engine's ({@link dev.skiff.engine.EngineConfig}: system properties, {@code SKIFF_*}
+ * environment variables, {@code skiff.properties}), with one difference: tags are locked to digests in {@code
+ * src/test/resources/skiff.lock} unless {@code skiff.lock.file} names another file or {@code none}.
+ */
+public final class SkiffExtension implements BeforeAllCallback, BeforeEachCallback, ParameterResolver,
+    TestExecutionExceptionHandler {
+  static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(SkiffExtension.class);
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    startAll(context, Declarations.visibleFrom(context));
+    for (Class<?> c : Declarations.classChain(context)) {
+      injectFields(context, c, null);
+    }
+  }
+
+  @Override
+  public void beforeEach(ExtensionContext context) {
+    startAll(context, Declarations.visibleFrom(context));
+    for (Object instance : context.getRequiredTestInstances().getAllInstances()) {
+      injectFields(context, instance.getClass(), instance);
+    }
+  }
+
+  @Override
+  public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+    return parameter.getParameter().getType() == Container.class;
+  }
+
+  @Override
+  public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+    String name = parameter.findAnnotation(Handle.class).map(Handle::value).orElse("");
+    String what = "Parameter '" + parameter.getParameter().getName() + "' of " + parameter.getDeclaringExecutable();
+    return resolve(context, name, what, ParameterResolutionException::new);
+  }
+
+  @Override
+  public void handleTestExecutionException(ExtensionContext context, Throwable failure) throws Throwable {
+    for (Declaration d : Declarations.visibleFrom(context)) {
+      ExtensionContext scope = scope(context, d);
+      try {
+        StartedContainer started = scope.getStore(NAMESPACE).get(storeKey(scope, d), StartedContainer.class);
+        if (started != null) {
+          failure.addSuppressed(new ContainerLogExcerpt(d, started.container()));
+        }
+      } catch (RuntimeException e) {
+        // it failed to start, and that failure is reported already
+      }
+    }
+    throw failure;
+  }
+
+  /** Starts (or finds started) every declaration, side by side. */
+  private static void startAll(ExtensionContext context, List<Declaration> declarations) {
+    if (declarations.size() <= 1) {
+      declarations.forEach(d -> obtain(context, d)); // none: no engine is needed yet
+      return;
+    }
+    SharedEngine shared = SharedEngine.of(context);
+    List<CompletableFuture<StartedContainer>> starts = new ArrayList<>();
+    for (Declaration d : declarations) {
+      starts.add(CompletableFuture.supplyAsync(() -> obtain(context, d), shared.starter));
+    }
+    RuntimeException failure = null;
+    for (CompletableFuture<StartedContainer> start : starts) {
+      try {
+        start.join();
+      } catch (CompletionException e) {
+        RuntimeException cause = e.getCause() instanceof RuntimeException r ? r : e;
+        if (failure == null) {
+          failure = cause;
+        } else if (failure != cause) {
+          failure.addSuppressed(cause);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  /** The declaration's container, started in the store of the context it lives in unless it is there already. */
+  private static StartedContainer obtain(ExtensionContext context, Declaration declaration) {
+    ExtensionContext scope = scope(context, declaration);
+    return scope.getStore(NAMESPACE).getOrComputeIfAbsent(storeKey(scope, declaration),
+        k -> start(context, declaration), StartedContainer.class);
+  }
+
+  private static ExtensionContext scope(ExtensionContext context, Declaration declaration) {
+    return switch (declaration.lifecycle()) {
+      case PER_SUITE -> context.getRoot();
+      case PER_CLASS -> classContext(context, declaration.owner());
+      default -> context;
+    };
+  }
+
+  private static ExtensionContext classContext(ExtensionContext context, Class<?> owner) {
+    for (ExtensionContext c = context; c != null; c = c.getParent().orElse(null)) {
+      if (c.getTestMethod().isEmpty() && c.getTestClass().filter(k -> k == owner).isPresent()) {
+        return c;
+      }
+    }
+    return context;
+  }
+
+  /** Store lookups fall back to parent contexts, so each scope's keys carry the scope's id. */
+  private static Object storeKey(ExtensionContext scope, Declaration declaration) {
+    return declaration.lifecycle() == Lifecycle.PER_SUITE
+        ? List.of(Lifecycle.PER_SUITE, declaration.suiteKey())
+        : List.of(scope.getUniqueId(), declaration.key());
+  }
+
+  private static StartedContainer start(ExtensionContext context, Declaration declaration) {
+    SharedEngine shared = SharedEngine.of(context);
+    try {
+      reportMovedTag(context, shared.engine.pin(ImageReference.parse(declaration.spec().image())));
+      return new StartedContainer(declaration, shared.engine.run(declaration.spec()));
+    } catch (Exception e) {
+      String message = testName(context) + ": " + declaration.origin() + " could not start: " + e.getMessage();
+      if (e instanceof RegistryException r && r.status() == 404) {
+        throw new ExtensionConfigurationException(message + ". Check the image name and tag: does that registry have"
+            + " it? (Tests can redirect images with skiff.image.substitutions or skiff.registry.mirrors.)", e);
+      }
+      if (e instanceof IllegalArgumentException) {
+        throw new ExtensionConfigurationException(message, e);
+      }
+      throw new JUnitException(message, e);
+    }
+  }
+
+  /** The engine logs a moved tag; the test report gets it too, where whoever reads the failures looks. */
+  private static void reportMovedTag(ExtensionContext context, Optional<ImageLock.Pin> pin) {
+    pin.filter(p -> p.status() == ImageLock.Status.MOVED).ifPresent(p -> context.publishReportEntry("skiff.lock",
+        p.reference().familiarName() + " now names " + p.current().orElseThrow() + ", but the lock file locks it to "
+            + p.digest() + ", which is used. Run with -Dskiff.lock.update=true to move to the new image."));
+  }
+
+  private static void injectFields(ExtensionContext context, Class<?> type, Object instance) {
+    List<Field> fields = AnnotationSupport.findAnnotatedFields(type, Handle.class,
+        f -> instance == null ? ModifierSupport.isStatic(f) : ModifierSupport.isNotStatic(f));
+    for (Field field : fields) {
+      String what = "Field " + field.getDeclaringClass().getName() + "." + field.getName();
+      if (field.getType() != Container.class) {
+        throw new ExtensionConfigurationException(what + " is annotated @Handle but is a " + field.getType().getName()
+            + "; declare it as " + Container.class.getName() + ".");
+      }
+      Container container = resolve(context, field.getAnnotation(Handle.class).value(), what,
+          ExtensionConfigurationException::new);
+      try {
+        field.setAccessible(true);
+        field.set(instance, container);
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        throw new ExtensionConfigurationException(what + " cannot be set: " + e + ". Make it non-final.", e);
+      }
+    }
+  }
+
+  /** The one visible container named {@code name}, or the only one when the name is empty. */
+  private static Container resolve(ExtensionContext context, String name, String what,
+      Function<String, ? extends RuntimeException> failure) {
+    List<Declaration> visible = Declarations.visibleFrom(context);
+    List<Declaration> matching = name.isEmpty()
+        ? visible : visible.stream().filter(d -> d.name().equals(name)).toList();
+    if (matching.size() == 1) {
+      return obtain(context, matching.get(0)).container();
+    }
+    String asking = what + " in " + testName(context) + " asks for " + (name.isEmpty() ? "a container" : "container '"
+        + name + "'");
+    if (visible.isEmpty()) {
+      throw failure.apply(asking + ", but none is declared for it. Declare one: @Image(\"redis:7.0\") on the class"
+          + " or method, or a @SkiffContainer field holding a ContainerSpec.");
+    }
+    if (matching.isEmpty()) {
+      throw failure.apply(asking + ", but it sees only " + visible + ". Use one of those names in @Handle, or name"
+          + " the declaration '" + name + "'.");
+    }
+    throw failure.apply(asking + ", but " + matching.size() + " match: " + matching + ". "
+        + (name.isEmpty() ? "Pick one with @Handle(\"name\")." : "Give them distinct names."));
+  }
+
+  private static String testName(ExtensionContext context) {
+    return context.getRequiredTestClass().getName()
+        + context.getTestMethod().map(m -> "." + m.getName() + "()").orElse("");
+  }
+}
