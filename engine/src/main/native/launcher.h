@@ -2,7 +2,9 @@
 #ifndef SKIFF_LAUNCHER_H
 #define SKIFF_LAUNCHER_H
 
+#include <netinet/in.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 enum mount_kind { MOUNT_BIND, MOUNT_TMPFS };
@@ -15,6 +17,16 @@ struct mount_request {
   int read_only;
   int source_fd;       /* bind: a detached clone of source (open_tree), or -1 */
 };
+
+/* A published port: the relay forwards HOST_PORT on the host's 127.0.0.1 (0: any free port) to CONTAINER_PORT. */
+struct port_request {
+  int udp;
+  int container_port;
+  int host_port;
+};
+
+/* The container reaches the host's 127.0.0.1:PORT of each exposed host port at this address (host.skiff.internal). */
+#define HOST_ACCESS_ADDR "127.0.0.2"
 
 struct spec {
   const char *rootfs;        /* the overlay mount point, or an existing root directory */
@@ -35,6 +47,10 @@ struct spec {
   size_t n_groups;
   struct mount_request *mounts;
   size_t n_mounts;
+  struct port_request *publish;
+  size_t n_publish;
+  int *host_access;          /* exposed host ports */
+  size_t n_host_access;
   int clone_flags;
 };
 
@@ -58,7 +74,17 @@ void mkdir_p(const char *path, mode_t mode);
 /* identity.c: credentials and capabilities, then exec. */
 _Noreturn void identity_exec(const struct spec *spec);
 
-/* net.c */
-void net_loopback_up(void);
+/* net.c: makes the container's network namespace and the relay's sockets before the clone. */
+void net_prepare(struct spec *spec);
+void net_enter(void);
+int net_socket(int in_container, int type);
+void net_live_in_container(void);
+int net_is_namespace_fd(int fd);
+struct sockaddr_in net_address(uint32_t host_order_ip, int port);
+
+/* relay.c: forwards published ports and exposed host ports, in a process of its own. */
+void relay_add(int fd, int udp, int target_in_container, int target_port);
+void relay_start(void);
+void relay_stop(void);
 
 #endif

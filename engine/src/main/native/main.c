@@ -3,7 +3,8 @@
  *
  * Connects to the JVM's Unix socket, reads a container spec ("LENGTH\n" then LENGTH bytes of NUL-terminated
  * key=value entries, see spec.c), clones the container into new namespaces and supervises it. Its stdin, stdout
- * and stderr are the container's. Over the socket it reports "started\tPID" (the host's view), or
+ * and stderr are the container's. Over the socket it reports "port\tPROTO\tCONTAINER_PORT\tHOST_PORT" for each
+ * published port (net.c), then "started\tPID" (the host's view), or
  * "error\tCALL\tPATH\tERRNO\tMESSAGE" when the container cannot start, then "exited\tCODE" or "killed\tSIGNAL".
  * It accepts "kill SIGNAL" lines. When the socket reaches EOF (the JVM closed it or died), it SIGKILLs the
  * container's PID 1, which ends the whole PID namespace.
@@ -106,6 +107,7 @@ static _Noreturn void container_main(struct spec *spec, int error_fd) {
   signal(SIGPIPE, SIG_DFL);  /* ignored dispositions survive execve */
   if (sigprocmask(SIG_SETMASK, &none, NULL) < 0) fail("sigprocmask", "-");
   if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) fail("prctl(PR_SET_PDEATHSIG)", "-");
+  net_enter();
   rootfs_open_sources(spec);
   rootfs_enter(spec);
   rootfs_populate(spec);
@@ -113,7 +115,6 @@ static _Noreturn void container_main(struct spec *spec, int error_fd) {
       sethostname(spec->hostname, strlen(spec->hostname)) < 0) {
     fail("sethostname", spec->hostname);
   }
-  if (spec->clone_flags & CLONE_NEWNET) net_loopback_up();
   identity_exec(spec);
 }
 
@@ -207,6 +208,7 @@ int main(int argc, char **argv) {
   int error_pipe[2];
   if (pipe2(error_pipe, O_CLOEXEC) < 0) fail("pipe2", "-");
 
+  net_prepare(&spec);
   pid_t pid = clone_container(spec.clone_flags);
   if (pid < 0) fail("clone3", "-");
   if (pid == 0) {
@@ -222,7 +224,10 @@ int main(int argc, char **argv) {
     return 1;
   }
   close(error_pipe[0]);
+  relay_start();
   report_line("started\t%d\n", (int)pid);
-  report_exit(supervise(control, sigfd, pid));
+  int status = supervise(control, sigfd, pid);
+  relay_stop();
+  report_exit(status);
   return 0;
 }

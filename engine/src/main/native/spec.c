@@ -1,6 +1,6 @@
 /*
  * The container spec arrives as NUL-terminated "key=value" entries. Repeated keys append (arg, env, group,
- * overlay.lower); "mount=bind|tmpfs" starts a mount that the following mount.* keys describe.
+ * overlay.lower, publish, hostaccess); "mount=bind|tmpfs" starts a mount that the following mount.* keys describe.
  */
 #include "launcher.h"
 
@@ -14,6 +14,26 @@ static int parse_id(const char *s, unsigned *out) {
   if (*s == 0 || *end != 0 || v > 0xfffffffeUL) return -1;
   *out = (unsigned)v;
   return 0;
+}
+
+static int parse_port(const char *s, int *out) {
+  char *end;
+  long v = strtol(s, &end, 10);
+  if (*s == 0 || *end != 0 || v < 0 || v > 65535) return -1;
+  *out = (int)v;
+  return 0;
+}
+
+/* "tcp:CONTAINER_PORT:HOST_PORT" or "udp:...", HOST_PORT 0 for any free port. */
+static int parse_publish(char *v, struct port_request *p) {
+  char *c = strchr(v, ':'), *h = c ? strchr(c + 1, ':') : NULL;
+  if (!h) return -1;
+  *c = *h = 0;
+  int ok = (!strcmp(v, "tcp") || !strcmp(v, "udp")) && !parse_port(c + 1, &p->container_port) &&
+           p->container_port > 0 && !parse_port(h + 1, &p->host_port);
+  p->udp = !strcmp(v, "udp");
+  *c = *h = ':';
+  return ok ? 0 : -1;
 }
 
 static int parse_namespaces(const char *list) {
@@ -50,7 +70,10 @@ int spec_parse(char *buf, size_t len, struct spec *spec, const char **bad_entry)
   spec->env = calloc(entries + 1, sizeof *spec->env);
   spec->groups = calloc(entries + 1, sizeof *spec->groups);
   spec->mounts = calloc(entries + 1, sizeof *spec->mounts);
-  if (!spec->lower || !spec->argv || !spec->env || !spec->groups || !spec->mounts) {
+  spec->publish = calloc(entries + 1, sizeof *spec->publish);
+  spec->host_access = calloc(entries + 1, sizeof *spec->host_access);
+  if (!spec->lower || !spec->argv || !spec->env || !spec->groups || !spec->mounts || !spec->publish ||
+      !spec->host_access) {
     *bad_entry = "(out of memory)";
     return -1;
   }
@@ -75,7 +98,11 @@ int spec_parse(char *buf, size_t len, struct spec *spec, const char **bad_entry)
     else if (!strcmp(k, "uid") && !parse_id(v, &id)) spec->uid = id;
     else if (!strcmp(k, "gid") && !parse_id(v, &id)) spec->gid = id;
     else if (!strcmp(k, "group") && !parse_id(v, &id)) spec->groups[spec->n_groups++] = id;
-    else if (!strcmp(k, "namespaces") && (spec->clone_flags = parse_namespaces(v)) >= 0) {
+    else if (!strcmp(k, "publish") && !parse_publish((char *)v, &spec->publish[spec->n_publish])) spec->n_publish++;
+    else if (!strcmp(k, "hostaccess") && !parse_port(v, &spec->host_access[spec->n_host_access]) &&
+             spec->host_access[spec->n_host_access] > 0) {
+      spec->n_host_access++;
+    } else if (!strcmp(k, "namespaces") && (spec->clone_flags = parse_namespaces(v)) >= 0) {
     } else if (!strcmp(k, "mount") && (!strcmp(v, "bind") || !strcmp(v, "tmpfs"))) {
       m = &spec->mounts[spec->n_mounts++];
       m->kind = !strcmp(v, "bind") ? MOUNT_BIND : MOUNT_TMPFS;

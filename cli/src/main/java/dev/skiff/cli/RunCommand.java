@@ -4,6 +4,7 @@ import dev.skiff.engine.Engine;
 import dev.skiff.engine.runtime.Container;
 import dev.skiff.engine.runtime.ContainerLogs;
 import dev.skiff.engine.runtime.ContainerSpec;
+import dev.skiff.engine.runtime.PortBinding;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +37,10 @@ final class RunCommand implements Callable<Integer> {
 
   @Option(names = "--entrypoint", paramLabel = "PROGRAM")
   private String entrypoint;
+
+  @Option(names = {"-p", "--publish"}, paramLabel = "[HOSTPORT:]CONTAINERPORT[/udp]",
+      description = "Publish a container port on the host's 127.0.0.1, on HOSTPORT or a free port (repeatable).")
+  private List<String> publish = new ArrayList<>();
 
   @Option(names = "--rm", description = "Accepted for Docker's sake: containers never outlive the command.")
   private boolean rm;
@@ -74,6 +79,9 @@ final class RunCommand implements Callable<Integer> {
     }
     if (hostname != null) {
       spec.hostname(hostname);
+    }
+    for (String binding : publish) {
+      spec.publish(PortBinding.parse(binding));
     }
     Engine engine = root.engine();
     // Ctrl-C ends the JVM; closing the engine then stops and removes the container.

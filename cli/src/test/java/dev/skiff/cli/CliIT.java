@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,6 +82,42 @@ class CliIT {
     try (var containers = Files.list(store.resolve("containers"))) {
       assertThat(containers).as("containers left behind").isEmpty();
     }
+  }
+
+  @Test
+  void runPublishesAPortOnTheGivenHostPort() throws Exception {
+    int hostPort;
+    try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      hostPort = free.getLocalPort();
+    }
+    Path output = Files.createTempFile(store.getParent(), "run-p", ".txt");
+    String script = "mkdir /www && echo published > /www/index.html && exec httpd -f -p 8080 -h /www";
+    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+        "target/skiff.jar", "run", "-p", hostPort + ":8080", registry + "/library/busybox:1.35", "sh", "-c", script)
+        .redirectErrorStream(true)
+        .redirectOutput(output.toFile());
+    pb.environment().put("SKIFF_STORE", store.toString());
+    Process run = pb.start();
+    try {
+      String body = null;
+      for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60); body == null; Thread.sleep(100)) {
+        try (Socket s = new Socket("127.0.0.1", hostPort)) {
+          s.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+          String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+          body = response.contains(" 200 ") ? response.substring(response.indexOf("\r\n\r\n") + 4) : null;
+        } catch (IOException notYet) {
+          assertThat(run.isAlive()).as("skiff run ended: " + Files.readString(output))
+              .isTrue();
+          assertThat(System.nanoTime()).as("port " + hostPort + " answered within 60 s").isLessThan(deadline);
+        }
+      }
+      assertThat(body).isEqualTo("published\n");
+    } finally {
+      run.destroy(); // SIGTERM: skiff removes the container on its way out
+      assertThat(run.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+    assertThat(skiff("run", "-p", "80/sctp", registry + "/library/busybox:1.35", "true").err())
+        .startsWith("skiff: '80/sctp' names protocol 'sctp'; use tcp or udp");
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.skiff.engine.runtime;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -82,6 +83,9 @@ public final class Container implements AutoCloseable {
       state = State.ENDED;
       throw e;
     }
+    if (!session.ports().asMap().isEmpty()) {
+      directory.describe("ports", session.ports().toJson()); // for skiff ps in another process
+    }
     return this;
   }
 
@@ -153,6 +157,31 @@ public final class Container implements AutoCloseable {
   /** Sends {@code signal} (e.g. {@code SIGHUP}, {@code HUP} or {@code 1}) to the container's PID 1. */
   public void kill(String signal) {
     startedSession().signal(Signals.parse(signal));
+  }
+
+  /** The address that published ports listen on: {@code 127.0.0.1}. */
+  public String host() {
+    return "127.0.0.1";
+  }
+
+  /**
+   * The host port that the TCP port {@code containerPort} is published on.
+   *
+   * @throws IllegalArgumentException when the container does not publish that port
+   * @throws IllegalStateException before {@link #start()}
+   */
+  public int mappedPort(int containerPort) {
+    return mappedPort(containerPort, PortBinding.Protocol.TCP);
+  }
+
+  /** The host port that {@code containerPort} is published on for {@code protocol}; see {@link #mappedPort(int)}. */
+  public int mappedPort(int containerPort, PortBinding.Protocol protocol) {
+    return startedSession().ports().hostPort(name, containerPort, protocol);
+  }
+
+  /** Each published port (keyed by protocol and container port, without a fixed host port) and its host port. */
+  public Map<PortBinding, Integer> publishedPorts() {
+    return startedSession().ports().asMap();
   }
 
   /** The container's output, separately for stdout and stderr. */

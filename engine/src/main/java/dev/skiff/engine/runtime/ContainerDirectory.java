@@ -1,5 +1,6 @@
 package dev.skiff.engine.runtime;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.skiff.engine.fs.TreeDeleter;
@@ -9,6 +10,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,6 +66,16 @@ final class ContainerDirectory {
       Files.createDirectory(dir.resolve(sub));
     }
     return d;
+  }
+
+  /** Sets {@code key} in {@code container.json}, replaced atomically so that other processes never read half. */
+  synchronized void describe(String key, JsonNode value) throws IOException {
+    Path json = dir.resolve("container.json");
+    ObjectNode description = (ObjectNode) JSON.readTree(Files.readAllBytes(json));
+    description.set(key, value);
+    Path next = dir.resolve("container.json.next");
+    Files.write(next, JSON.writeValueAsBytes(description));
+    Files.move(next, json, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
   Path path() {

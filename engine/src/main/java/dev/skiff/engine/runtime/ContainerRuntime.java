@@ -95,9 +95,11 @@ public final class ContainerRuntime implements AutoCloseable {
           .put("uid", Integer.toString(process.identity().uid()))
           .put("gid", Integer.toString(process.identity().gid()))
           .putAll("group", process.identity().groups().stream().map(String::valueOf).toList());
-      for (Map.Entry<String, Path> etc : dir.writeEtcFiles(process.hostname()).entrySet()) {
+      Map<String, Path> etcFiles = dir.writeEtcFiles(process.hostname());
+      for (Map.Entry<String, Path> etc : etcFiles.entrySet()) {
         launch.bind(etc.getValue(), etc.getKey(), false);
       }
+      PortRelay.configure(launch, spec, config, etcFiles.get("/etc/hosts"));
       for (ContainerSpec.Mount m : spec.mounts()) {
         if (m.type() == ContainerSpec.Mount.Type.BIND) {
           if (!Files.exists(m.source().get())) {

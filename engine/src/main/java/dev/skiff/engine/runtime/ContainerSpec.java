@@ -27,6 +27,9 @@ public final class ContainerSpec {
   private final Optional<String> name;
   private final Map<String, String> labels;
   private final List<Mount> mounts;
+  private final List<PortBinding> ports;
+  private final boolean publishImageExposedPorts;
+  private final List<Integer> exposedHostPorts;
 
   private ContainerSpec(Builder b) {
     this.image = b.image;
@@ -39,6 +42,9 @@ public final class ContainerSpec {
     this.name = b.name;
     this.labels = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.labels));
     this.mounts = List.copyOf(b.mounts);
+    this.ports = List.copyOf(b.ports.values());
+    this.publishImageExposedPorts = b.publishImageExposedPorts;
+    this.exposedHostPorts = List.copyOf(b.exposedHostPorts);
   }
 
   /** A builder for a container of {@code image}, a reference such as {@code redis:7.0}. */
@@ -86,6 +92,21 @@ public final class ContainerSpec {
 
   public List<Mount> mounts() {
     return mounts;
+  }
+
+  /** The ports to publish on the host's 127.0.0.1, in the order given. */
+  public List<PortBinding> ports() {
+    return ports;
+  }
+
+  /** Whether the image's ExposedPorts are published too (each on a free host port). */
+  public boolean publishesImageExposedPorts() {
+    return publishImageExposedPorts;
+  }
+
+  /** The host's 127.0.0.1 ports the container reaches as {@code host.skiff.internal:PORT}. */
+  public List<Integer> exposedHostPorts() {
+    return exposedHostPorts;
   }
 
   /** A file system mounted into the container. */
@@ -138,6 +159,9 @@ public final class ContainerSpec {
     private Optional<String> name = Optional.empty();
     private final Map<String, String> labels = new LinkedHashMap<>();
     private final List<Mount> mounts = new ArrayList<>();
+    private final Map<PortBinding, PortBinding> ports = new LinkedHashMap<>(); // keyed without fixed host port
+    private boolean publishImageExposedPorts;
+    private final java.util.Set<Integer> exposedHostPorts = new java.util.LinkedHashSet<>();
 
     private Builder(String image) {
       if (image == null || image.isBlank()) {
@@ -202,6 +226,54 @@ public final class ContainerSpec {
 
     public Builder mount(Mount mount) {
       mounts.add(mount);
+      return this;
+    }
+
+    /**
+     * Publishes a container port on the host's 127.0.0.1; after start, {@link Container#mappedPort(int)} tells the
+     * host port. A container port is published once per protocol.
+     */
+    public Builder publish(PortBinding binding) {
+      PortBinding key = binding.anyHostPort();
+      if (ports.containsKey(key)) {
+        throw new IllegalArgumentException("Container port " + key + " is published twice (" + ports.get(key)
+            + " and " + binding + "); publish it once.");
+      }
+      binding.hostPort().ifPresent(host -> ports.values().stream()
+          .filter(p -> p.protocol() == binding.protocol() && p.hostPort().equals(binding.hostPort()))
+          .findAny()
+          .ifPresent(p -> {
+            throw new IllegalArgumentException("Host port " + host + " is given to both " + p + " and " + binding);
+          }));
+      ports.put(key, binding);
+      return this;
+    }
+
+    /** Publishes each TCP port on a free host port: sugar for {@code publish(PortBinding.tcp(port))}. */
+    public Builder exposedPorts(int... tcpPorts) {
+      for (int port : tcpPorts) {
+        publish(PortBinding.tcp(port));
+      }
+      return this;
+    }
+
+    /** Also publishes the image's ExposedPorts (those not published explicitly), each on a free host port. */
+    public Builder publishImageExposedPorts() {
+      this.publishImageExposedPorts = true;
+      return this;
+    }
+
+    /**
+     * Lets the container reach the host's 127.0.0.1:PORT as {@code host.skiff.internal:PORT}, for each port given;
+     * other host ports stay unreachable. The container cannot listen on these port numbers itself.
+     */
+    public Builder exposeHostPorts(int... hostPorts) {
+      for (int port : hostPorts) {
+        if (port < 1 || port > 65535) {
+          throw new IllegalArgumentException("An exposed host port must be within 1..65535, not " + port);
+        }
+        exposedHostPorts.add(port);
+      }
       return this;
     }
 

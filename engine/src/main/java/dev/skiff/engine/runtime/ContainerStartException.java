@@ -47,6 +47,11 @@ public final class ContainerStartException extends ContainerException {
     if (call.equals("open_tree") || call.equals("move_mount")) {
       return "A bind mount source is missing or not mountable; check the host paths of the bind mounts.";
     }
+    if (call.equals("bind") && errno == 98) { // EADDRINUSE
+      String port = path.replaceAll(".*:(\\d+)/.*", "$1");
+      return "Host port " + port + " is already in use on this host; choose another host port in"
+          + " PortBinding.onHostPort(...), or leave it out to get a free one.";
+    }
     return "This is a launcher failure; report it with this message.";
   }
 }

@@ -32,14 +32,16 @@ final class LauncherSession implements AutoCloseable {
   private final Process process;
   private final SocketChannel control;
   private final long pid;
+  private final PublishedPorts ports;
   private final CompletableFuture<Integer> exitCode = new CompletableFuture<>();
   private volatile boolean closed;
 
-  private LauncherSession(String container, Process process, SocketChannel control, long pid) {
+  private LauncherSession(String container, Process process, SocketChannel control, long pid, PublishedPorts ports) {
     this.container = container;
     this.process = process;
     this.control = control;
     this.pid = pid;
+    this.ports = ports;
   }
 
   /**
@@ -65,6 +67,7 @@ final class LauncherSession implements AutoCloseable {
       }
       BufferedReader events;
       String first;
+      PublishedPorts ports = PublishedPorts.NONE;
       try {
         ByteBuffer framed = ByteBuffer.wrap(spec.frame());
         while (framed.hasRemaining()) {
@@ -72,6 +75,10 @@ final class LauncherSession implements AutoCloseable {
         }
         events = new BufferedReader(new InputStreamReader(Channels.newInputStream(control), StandardCharsets.UTF_8));
         first = events.readLine();
+        while (first != null && first.startsWith("port\t")) {
+          ports = ports.with(first);
+          first = events.readLine();
+        }
       } catch (IOException e) {
         closeQuietly(control);
         throw launcherDied(container, process, logs);
@@ -85,7 +92,7 @@ final class LauncherSession implements AutoCloseable {
         throw launcherDied(container, process, logs);
       }
       LauncherSession session = new LauncherSession(container, process, control,
-          Long.parseLong(first.substring("started\t".length()).trim()));
+          Long.parseLong(first.substring("started\t".length()).trim()), ports);
       io.execute(() -> session.readEvents(events));
       return session;
     } finally {
@@ -168,6 +175,11 @@ final class LauncherSession implements AutoCloseable {
   /** The host's pid of the container's PID 1. */
   long pid() {
     return pid;
+  }
+
+  /** The host ports the launcher's relay listens on. */
+  PublishedPorts ports() {
+    return ports;
   }
 
   /** Completes with the container's exit code (128 + signal when a signal ended it; -1 if unknown). */
