@@ -27,6 +27,7 @@ final class ReportOutput {
   static void main(String command, Object scenario, String[] args) {
     int code = new CommandLine(scenario)
         .setExecutionExceptionHandler((e, cmd, parsed) -> {
+          // The exceptions here say what failed and how to fix it; a stack trace would bury that.
           cmd.getErr().println(command + ": " + e.getMessage());
           if (Boolean.getBoolean("skiff.debug")) {
             e.printStackTrace(cmd.getErr());

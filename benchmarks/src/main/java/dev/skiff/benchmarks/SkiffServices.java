@@ -1,23 +1,55 @@
 package dev.skiff.benchmarks;
 
 import dev.skiff.benchmarks.Interleaved.Contestant;
+import dev.skiff.engine.Engine;
+import dev.skiff.engine.runtime.Container;
+import dev.skiff.engine.runtime.ContainerSpec;
 import java.time.Duration;
-import java.util.Optional;
+import java.util.List;
+import java.util.Map;
 
-/** The Skiff side of the ready-time benchmark: the same services through Skiff's engine. */
+/**
+ * The Skiff side of the ready-time benchmark: the same services through Skiff's engine, configured as their
+ * Testcontainers modules configure them (same credentials, postgres with fsync off). There is no wait strategy
+ * yet: after start() the query itself is retried until it succeeds, which is what "ready" means here anyway.
+ */
 final class SkiffServices {
   static final String NAME = "Skiff";
 
-  private SkiffServices() {}
+  private static final Map<String, SpecFor> SPECS = Map.of(
+      "redis", image -> ContainerSpec.builder(image).exposedPorts(6379),
+      "postgres", image -> ContainerSpec.builder(image).exposedPorts(5432)
+          .env("POSTGRES_DB", ServiceQuery.DB).env("POSTGRES_USER", ServiceQuery.DB)
+          .env("POSTGRES_PASSWORD", ServiceQuery.DB).command("postgres", "-c", "fsync=off"),
+      "mariadb", image -> ContainerSpec.builder(image).exposedPorts(3306)
+          .env("MYSQL_DATABASE", ServiceQuery.DB).env("MYSQL_USER", ServiceQuery.DB)
+          .env("MYSQL_PASSWORD", ServiceQuery.DB).env("MYSQL_ROOT_PASSWORD", ServiceQuery.DB));
 
-  /** Why Skiff cannot run the services yet; empty once it can. */
-  static Optional<String> missing() {
-    return Optional.of("the engine does not publish container ports nor wait for readiness yet (Session-2"
-        + " networking and wait strategies); this benchmark measures it once those are merged.");
+  @FunctionalInterface
+  private interface SpecFor {
+    ContainerSpec.Builder apply(String image);
   }
 
-  static Contestant contestant(BenchmarkOptions options, ReadyBenchmark.Service service, String image,
-      Duration queryTimeout) {
-    throw new UnsupportedOperationException(missing().orElseThrow());
+  private SkiffServices() {}
+
+  /** Create and start, query until it answers: the ready time; then close(): the stop + remove time. */
+  static Contestant contestant(Engine engine, ReadyBenchmark.Service service, String image, Duration queryTimeout) {
+    ContainerSpec spec = SPECS.get(service.name()).apply(image).build();
+    return new Contestant(NAME, () -> {
+      long start = System.nanoTime();
+      Container c = engine.create(spec);
+      try {
+        c.start();
+        service.query().awaitSuccess(c.host(), c.mappedPort(service.port()), queryTimeout);
+      } catch (Exception | Error e) {
+        System.out.println(service.name() + " under Skiff did not answer; its log:\n" + c.logs());
+        c.close();
+        throw e;
+      }
+      Duration ready = Duration.ofNanos(System.nanoTime() - start);
+      long stop = System.nanoTime();
+      c.close();
+      return List.of(ready, Duration.ofNanos(System.nanoTime() - stop));
+    });
   }
 }
