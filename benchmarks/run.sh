@@ -56,7 +56,8 @@ start_docker() {
     TESTCONTAINERS_CHECKS_DISABLE=true
   if benchmarks/docker-env.sh status >/dev/null; then
     in_netns=(nsenter --net="$SKIFF_BENCH_NETNS")
-    docker_flags+=(--note "The benchmark ran inside that namespace too: Skiff pulled from the same registry process.")
+    docker_flags+=(--note "The benchmark JVMs ran inside the daemon's network namespace skiff-bench: Skiff pulled from\
+ the same read-only registry process as dockerd, and reached published ports on 127.0.0.1 as Testcontainers did.")
   fi
 }
 

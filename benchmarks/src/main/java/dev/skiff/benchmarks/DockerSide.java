@@ -2,7 +2,10 @@ package dev.skiff.benchmarks;
 
 import dev.skiff.benchmarks.docker.DockerCli;
 import dev.skiff.benchmarks.docker.DockerException;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.Optional;
+import java.util.Properties;
 import org.testcontainers.DockerClientFactory;
 
 /**
@@ -74,6 +77,20 @@ final class DockerSide {
   /** For the machine description: the daemon's version, Testcontainers', or "not measured". */
   String describe() {
     return cli.map(c -> c.serverVersion() + " (daemon at " + c.host() + "), Testcontainers "
-        + DockerClientFactory.class.getPackage().getImplementationVersion()).orElse("not measured");
+        + testcontainersVersion()).orElse("not measured");
+  }
+
+  /** From the Maven metadata in its jar, which a shaded jar keeps (unlike its manifest). */
+  private static String testcontainersVersion() {
+    Properties pom = new Properties();
+    try (InputStream in = DockerClientFactory.class.getResourceAsStream(
+        "/META-INF/maven/org.testcontainers/testcontainers/pom.properties")) {
+      if (in != null) {
+        pom.load(in);
+      }
+    } catch (IOException e) {
+      return "(version unreadable: " + e.getMessage() + ")";
+    }
+    return pom.getProperty("version", "(version unknown)");
   }
 }
