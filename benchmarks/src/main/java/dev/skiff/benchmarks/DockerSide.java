@@ -80,17 +80,16 @@ final class DockerSide {
         + testcontainersVersion()).orElse("not measured");
   }
 
-  /** From the Maven metadata in its jar, which a shaded jar keeps (unlike its manifest). */
+  /** As the build recorded it: Testcontainers' jar names its version nowhere. */
   private static String testcontainersVersion() {
-    Properties pom = new Properties();
-    try (InputStream in = DockerClientFactory.class.getResourceAsStream(
-        "/META-INF/maven/org.testcontainers/testcontainers/pom.properties")) {
+    Properties versions = new Properties();
+    try (InputStream in = DockerSide.class.getResourceAsStream("/anchor-versions.properties")) {
       if (in != null) {
-        pom.load(in);
+        versions.load(in);
       }
     } catch (IOException e) {
       return "(version unreadable: " + e.getMessage() + ")";
     }
-    return pom.getProperty("version", "(version unknown)");
+    return versions.getProperty("testcontainers.version", "(version unknown)");
   }
 }
