@@ -66,7 +66,7 @@ static const char *container_path(const struct spec *spec) {
 }
 
 /* execvpe would search the launcher's PATH; the container's is the one that counts. */
-static _Noreturn void exec_command(const struct spec *spec) {
+_Noreturn void exec_command(const struct spec *spec) {
   const char *cmd = spec->argv[0];
   if (strchr(cmd, '/')) {
     execve(cmd, spec->argv, spec->env);
@@ -87,7 +87,7 @@ static _Noreturn void exec_command(const struct spec *spec) {
   fail("execve", cmd);
 }
 
-_Noreturn void identity_exec(const struct spec *spec) {
+void identity_apply(const struct spec *spec) {
   drop_bounding_set();
   if (setgroups(spec->n_groups, spec->groups) < 0) fail("setgroups", "-");
   if (setresgid(spec->gid, spec->gid, spec->gid) < 0) fail("setresgid", "-");
@@ -97,5 +97,9 @@ _Noreturn void identity_exec(const struct spec *spec) {
   if (chdir(spec->cwd) < 0) fail("chdir", spec->cwd);
   /* Credential changes clear the parent-death signal, so set it last: the launcher's end is the container's. */
   if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) fail("prctl(PR_SET_PDEATHSIG)", "-");
+}
+
+_Noreturn void identity_exec(const struct spec *spec) {
+  identity_apply(spec);
   exec_command(spec);
 }

@@ -25,6 +25,13 @@ struct port_request {
   int host_port;
 };
 
+/* A network the container joins: NETNS names the network's namespace; ADDRESS (network byte order)/PREFIX is ethN's. */
+struct network_request {
+  const char *netns;
+  uint32_t address;
+  int prefix;
+};
+
 /* The container reaches the host's 127.0.0.1:PORT of each exposed host port at this address (host.skiff.internal). */
 #define HOST_ACCESS_ADDR "127.0.0.2"
 
@@ -51,7 +58,15 @@ struct spec {
   size_t n_publish;
   int *host_access;          /* exposed host ports */
   size_t n_host_access;
+  struct network_request *networks;
+  size_t n_networks;
   int clone_flags;
+  pid_t target_pid;          /* exec: PID 1 of the running container to join */
+  const char *builtin;       /* exec: "copy-in" (a tar on stdin) or "copy-out" (argv[0] as a tar to stdout) */
+  const char *copy_in;       /* a host tar file extracted into the root before the command starts */
+  int init;                  /* the launcher's child stays PID 1: reaps zombies, forwards signals */
+  int detached;              /* the container outlives the control socket (skiff run -d) */
+  const char *exit_file;     /* where the exit line is written too, for readers other than the JVM */
 };
 
 /* spec.c */
@@ -72,19 +87,54 @@ void rootfs_populate(struct spec *spec);
 void mkdir_p(const char *path, mode_t mode);
 
 /* identity.c: credentials and capabilities, then exec. */
+void identity_apply(const struct spec *spec);
+_Noreturn void exec_command(const struct spec *spec);
 _Noreturn void identity_exec(const struct spec *spec);
 
 /* net.c: makes the container's network namespace and the relay's sockets before the clone. */
 void net_prepare(struct spec *spec);
 void net_enter(void);
+void net_loopback_up(void);
 int net_socket(int in_container, int type);
 void net_live_in_container(void);
 int net_is_namespace_fd(int fd);
 struct sockaddr_in net_address(uint32_t host_order_ip, int port);
 
+/* netlink.c: rtnetlink calls in the namespace the socket was made in; failures name the interface. */
+int nl_open(void);
+void nl_create_bridge(int nl, const char *name);
+void nl_create_veth(int nl, const char *name, int ns_fd, const char *peer, int peer_ns_fd);
+void nl_link_up(int nl, const char *name, const char *master);
+void nl_add_address(int nl, const char *name, uint32_t address, int prefix);
+
+/* network.c: a network's namespace and bridge (the launcher's network mode), and joining a container to it. */
+int network_main(const char *control_socket, const char *persist_path);
+void network_attach(const struct network_request *network, int index, int host_ns, int container_ns);
+int network_parse_address(const char *text, struct network_request *network);
+
 /* relay.c: forwards published ports and exposed host ports, in a process of its own. */
 void relay_add(int fd, int udp, int target_in_container, int target_port);
 void relay_start(void);
 void relay_stop(void);
+
+/* main.c: the control protocol, shared by the modes. */
+int connect_control(const char *path);
+char *read_spec(int fd, size_t *len);
+int supervisor_signals(void);
+int await_exec(int error_pipe);
+void report_exit(int status, const char *exit_file);
+int supervise(int control, int sigfd, pid_t pid, int detached);
+int run_child(int control, struct spec *spec, pid_t (*start_child)(int clone_flags), const char *call,
+              void (*child_main)(struct spec *spec, int error_fd));
+
+/* exec.c */
+int exec_main(const char *control_socket);
+
+/* init.c */
+_Noreturn void init_exec(const struct spec *spec);
+
+/* tar.c: ustar with pax names, relative to the current root. */
+void tar_extract(int fd, const char *what);
+void tar_write(const char *path);
 
 #endif

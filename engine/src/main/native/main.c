@@ -8,6 +8,9 @@
  * "error\tCALL\tPATH\tERRNO\tMESSAGE" when the container cannot start, then "exited\tCODE" or "killed\tSIGNAL".
  * It accepts "kill SIGNAL" lines. When the socket reaches EOF (the JVM closed it or died), it SIGKILLs the
  * container's PID 1, which ends the whole PID namespace.
+ *
+ * skiff-launcher exec CONTROL_SOCKET: the same protocol for one more process in a running container (exec.c).
+ * skiff-launcher network CONTROL_SOCKET [PERSIST_PATH]: holds a container network (network.c).
  */
 #include "launcher.h"
 
@@ -38,7 +41,7 @@ struct clone_args_v0 {
   uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
 };
 
-static int connect_control(const char *path) {
+int connect_control(const char *path) {
   struct sockaddr_un addr;
   memset(&addr, 0, sizeof addr);
   addr.sun_family = AF_UNIX;
@@ -67,7 +70,7 @@ static int read_full(int fd, char *buf, size_t len) {
   return 0;
 }
 
-static char *read_spec(int fd, size_t *len) {
+char *read_spec(int fd, size_t *len) {
   char header[32];
   size_t h = 0;
   while (h < sizeof header - 1) {
@@ -109,17 +112,21 @@ static _Noreturn void container_main(struct spec *spec, int error_fd) {
   if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) fail("prctl(PR_SET_PDEATHSIG)", "-");
   net_enter();
   rootfs_open_sources(spec);
+  int staged = spec->copy_in ? open(spec->copy_in, O_RDONLY | O_CLOEXEC) : -1;
+  if (spec->copy_in && staged < 0) fail("open", spec->copy_in);
   rootfs_enter(spec);
   rootfs_populate(spec);
+  if (staged >= 0) tar_extract(staged, spec->copy_in);
   if ((spec->clone_flags & CLONE_NEWUTS) && spec->hostname &&
       sethostname(spec->hostname, strlen(spec->hostname)) < 0) {
     fail("sethostname", spec->hostname);
   }
+  if (spec->init) init_exec(spec);
   identity_exec(spec);
 }
 
 /* Relays the child's error line, if any. Returns 0 when the child reached execve. */
-static int await_exec(int error_pipe) {
+int await_exec(int error_pipe) {
   char buf[4096];
   size_t len = 0;
   for (;;) {
@@ -131,13 +138,70 @@ static int await_exec(int error_pipe) {
   return len > 0 ? -1 : 0;
 }
 
-static void report_exit(int status) {
-  if (WIFSIGNALED(status)) report_line("killed\t%d\n", WTERMSIG(status));
-  else report_line("exited\t%d\n", WEXITSTATUS(status));
+void report_exit(int status, const char *exit_file) {
+  char line[32];
+  if (WIFSIGNALED(status)) snprintf(line, sizeof line, "killed\t%d\n", WTERMSIG(status));
+  else snprintf(line, sizeof line, "exited\t%d\n", WEXITSTATUS(status));
+  if (exit_file) {
+    int fd = open(exit_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd >= 0) {
+      write_all(fd, line, strlen(line));
+      close(fd);
+    }
+  }
+  report_line("%s", line);
+}
+
+/*
+ * Starts the child with start_child (0 in the child, which runs child_main and never returns), relays its error
+ * if it fails before execve, else reports "started" and supervises it to its end. Returns the launcher's status.
+ */
+int run_child(int control, struct spec *spec, pid_t (*start_child)(int clone_flags), const char *call,
+              void (*child_main)(struct spec *spec, int error_fd)) {
+  int sigfd = supervisor_signals();
+  int error_pipe[2];
+  if (pipe2(error_pipe, O_CLOEXEC) < 0) fail("pipe2", "-");
+  pid_t pid = start_child(spec->clone_flags);
+  if (pid < 0) fail(call, "-");
+  if (pid == 0) {
+    close(error_pipe[0]);
+    close(control);
+    close(sigfd);
+    child_main(spec, error_pipe[1]);
+    _exit(127);
+  }
+  close(error_pipe[1]);
+  if (await_exec(error_pipe[0]) < 0) {
+    int status;
+    waitpid(pid, &status, 0);
+    return 1;
+  }
+  close(error_pipe[0]);
+  relay_start();
+  report_line("started\t%d\n", (int)pid);
+  int status = supervise(control, sigfd, pid, spec->detached);
+  relay_stop();
+  report_exit(status, spec->exit_file);
+  return 0;
+}
+
+/* Blocks the signals supervise() handles (child exits, and those it forwards); returns their signalfd. */
+int supervisor_signals(void) {
+  sigset_t handled;
+  sigemptyset(&handled);
+  sigaddset(&handled, SIGCHLD);
+  sigaddset(&handled, SIGTERM);
+  sigaddset(&handled, SIGINT);
+  sigaddset(&handled, SIGHUP);
+  sigaddset(&handled, SIGQUIT);
+  if (sigprocmask(SIG_BLOCK, &handled, NULL) < 0) fail("sigprocmask", "-");
+  int sigfd = signalfd(-1, &handled, SFD_CLOEXEC);
+  if (sigfd < 0) fail("signalfd", "-");
+  return sigfd;
 }
 
 /* Runs commands from the JVM until the container exits; returns its wait status. */
-static int supervise(int control, int sigfd, pid_t pid) {
+int supervise(int control, int sigfd, pid_t pid, int detached) {
   char cmd[256];
   size_t cmd_len = 0;
   int control_open = 1;
@@ -159,8 +223,8 @@ static int supervise(int control, int sigfd, pid_t pid) {
       ssize_t n = read(control, cmd + cmd_len, sizeof cmd - 1 - cmd_len);
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) {
-        /* The JVM is gone or gave up on the container: nothing may outlive it. */
-        kill(pid, SIGKILL);
+        /* The JVM is gone or gave up on the container: nothing may outlive it, unless it was started detached. */
+        if (!detached) kill(pid, SIGKILL);
         control_open = 0;
         continue;
       }
@@ -180,8 +244,13 @@ static int supervise(int control, int sigfd, pid_t pid) {
 }
 
 int main(int argc, char **argv) {
+  if (argc == 3 && !strcmp(argv[1], "exec")) return exec_main(argv[2]);
+  if ((argc == 3 || argc == 4) && !strcmp(argv[1], "network")) {
+    return network_main(argv[2], argc == 4 ? argv[3] : NULL);
+  }
   if (argc != 2) {
-    fprintf(stderr, "usage: %s CONTROL_SOCKET\n(skiff-launcher is started by the Skiff engine)\n", argv[0]);
+    fprintf(stderr, "usage: %s [exec|network] CONTROL_SOCKET\n(skiff-launcher is started by the Skiff engine)\n",
+            argv[0]);
     return 2;
   }
   signal(SIGPIPE, SIG_IGN);
@@ -195,39 +264,7 @@ int main(int argc, char **argv) {
     report_error("parse spec", bad, EINVAL);
     return 2;
   }
-  sigset_t handled;
-  sigemptyset(&handled);
-  sigaddset(&handled, SIGCHLD);
-  sigaddset(&handled, SIGTERM);
-  sigaddset(&handled, SIGINT);
-  sigaddset(&handled, SIGHUP);
-  sigaddset(&handled, SIGQUIT);
-  if (sigprocmask(SIG_BLOCK, &handled, NULL) < 0) fail("sigprocmask", "-");
-  int sigfd = signalfd(-1, &handled, SFD_CLOEXEC);
-  if (sigfd < 0) fail("signalfd", "-");
-  int error_pipe[2];
-  if (pipe2(error_pipe, O_CLOEXEC) < 0) fail("pipe2", "-");
-
-  net_prepare(&spec);
-  pid_t pid = clone_container(spec.clone_flags);
-  if (pid < 0) fail("clone3", "-");
-  if (pid == 0) {
-    close(error_pipe[0]);
-    close(control);
-    close(sigfd);
-    container_main(&spec, error_pipe[1]);
-  }
-  close(error_pipe[1]);
-  if (await_exec(error_pipe[0]) < 0) {
-    int status;
-    waitpid(pid, &status, 0);
-    return 1;
-  }
-  close(error_pipe[0]);
-  relay_start();
-  report_line("started\t%d\n", (int)pid);
-  int status = supervise(control, sigfd, pid);
-  relay_stop();
-  report_exit(status);
-  return 0;
+  if (spec.detached && setsid() < 0) fail("setsid", "-");  /* no terminal's hangup or ^C reaches it */
+  net_prepare(&spec);  /* before the clone: the relay's host sockets exist before the container runs */
+  return run_child(control, &spec, clone_container, "clone3", container_main);
 }

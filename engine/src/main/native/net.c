@@ -1,8 +1,9 @@
 /*
- * The container's network namespace: loopback only, up, and no routes, so nothing leaves it. The launcher makes the
+ * The container's network namespace: loopback up, its networks' interfaces, no default route: nothing leaves it. The
  * namespace itself before the clone (the child joins it), so that every socket the relay needs exists before the
  * container's command runs: published ports listen on the host's 127.0.0.1, exposed host ports listen on the
  * container's HOST_ACCESS_ADDR (named host.skiff.internal in its /etc/hosts). relay.c forwards between them.
+ * The container's networks (network.c) are attached here too, so ethN is up before its command runs.
  *
  * Rootless (later): the launcher cannot setns into a namespace owned by the container's user namespace and back.
  * A relay process forked after the clone joins the container's user and network namespaces (its euid owns them)
@@ -26,7 +27,7 @@
 static int host_ns = -1;       /* the launcher's own network namespace */
 static int container_ns = -1;  /* the container's, or -1 when it shares the host's */
 
-static void loopback_up(void) {
+void net_loopback_up(void) {
   int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (s < 0) fail("socket(AF_INET)", "lo");
   struct ifreq ifr;
@@ -87,8 +88,9 @@ void net_prepare(struct spec *spec) {
   if (unshare(CLONE_NEWNET) < 0) fail("unshare(CLONE_NEWNET)", "-");
   container_ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
   if (container_ns < 0) fail("open", "/proc/self/ns/net (container)");
-  loopback_up();
+  net_loopback_up();
   if (setns(host_ns, CLONE_NEWNET) < 0) fail("setns(host network)", "/proc/self/ns/net");
+  for (size_t i = 0; i < spec->n_networks; i++) network_attach(&spec->networks[i], (int)i, host_ns, container_ns);
   spec->clone_flags &= ~CLONE_NEWNET;
   char what[64];
   for (size_t i = 0; i < spec->n_publish; i++) {

@@ -1,6 +1,7 @@
 /*
  * The container spec arrives as NUL-terminated "key=value" entries. Repeated keys append (arg, env, group,
- * overlay.lower, publish, hostaccess); "mount=bind|tmpfs" starts a mount that the following mount.* keys describe.
+ * overlay.lower, publish, hostaccess); "mount=bind|tmpfs" starts a mount that the following mount.* keys describe,
+ * "network=NETNS_PATH" a network to join, whose "network.address=A.B.C.D/PREFIX" follows.
  */
 #include "launcher.h"
 
@@ -72,12 +73,14 @@ int spec_parse(char *buf, size_t len, struct spec *spec, const char **bad_entry)
   spec->mounts = calloc(entries + 1, sizeof *spec->mounts);
   spec->publish = calloc(entries + 1, sizeof *spec->publish);
   spec->host_access = calloc(entries + 1, sizeof *spec->host_access);
+  spec->networks = calloc(entries + 1, sizeof *spec->networks);
   if (!spec->lower || !spec->argv || !spec->env || !spec->groups || !spec->mounts || !spec->publish ||
-      !spec->host_access) {
+      !spec->host_access || !spec->networks) {
     *bad_entry = "(out of memory)";
     return -1;
   }
   struct mount_request *m = NULL;
+  struct network_request *net = NULL;
   for (char *e = buf, *next; e < buf + len; e = next) {
     next = e + strlen(e) + 1;
     char *eq = strchr(e, '=');
@@ -102,11 +105,21 @@ int spec_parse(char *buf, size_t len, struct spec *spec, const char **bad_entry)
     else if (!strcmp(k, "hostaccess") && !parse_port(v, &spec->host_access[spec->n_host_access]) &&
              spec->host_access[spec->n_host_access] > 0) {
       spec->n_host_access++;
-    } else if (!strcmp(k, "namespaces") && (spec->clone_flags = parse_namespaces(v)) >= 0) {
+    } else if (!strcmp(k, "exec.pid") && !parse_id(v, &id) && id > 0) spec->target_pid = (pid_t)id;
+    else if (!strcmp(k, "builtin") && (!strcmp(v, "copy-in") || !strcmp(v, "copy-out"))) spec->builtin = v;
+    else if (!strcmp(k, "copyin")) spec->copy_in = v;
+    else if (!strcmp(k, "init")) spec->init = !strcmp(v, "1");
+    else if (!strcmp(k, "detached")) spec->detached = !strcmp(v, "1");
+    else if (!strcmp(k, "exit.file")) spec->exit_file = v;
+    else if (!strcmp(k, "namespaces") && (spec->clone_flags = parse_namespaces(v)) >= 0) {
     } else if (!strcmp(k, "mount") && (!strcmp(v, "bind") || !strcmp(v, "tmpfs"))) {
       m = &spec->mounts[spec->n_mounts++];
       m->kind = !strcmp(v, "bind") ? MOUNT_BIND : MOUNT_TMPFS;
       m->source_fd = -1;
+    } else if (!strcmp(k, "network") && v[0] == '/') {
+      net = &spec->networks[spec->n_networks++];
+      net->netns = v;
+    } else if (net && !strcmp(k, "network.address") && !network_parse_address(v, net)) {
     } else if (m && !strcmp(k, "mount.source")) m->source = v;
     else if (m && !strcmp(k, "mount.target")) m->target = v;
     else if (m && !strcmp(k, "mount.data")) m->data = v;
@@ -123,7 +136,19 @@ int spec_parse(char *buf, size_t len, struct spec *spec, const char **bad_entry)
       return -1;
     }
   }
-  if (!spec->rootfs || spec->argc == 0 || (spec->n_lower && (!spec->upper || !spec->work || !spec->overlay_base))) {
+  for (size_t i = 0; i < spec->n_networks; i++) {
+    if (!spec->networks[i].prefix) {
+      *bad_entry = "(network without network.address)";
+      return -1;
+    }
+  }
+  if (spec->target_pid) {
+    if (spec->argc == 0 && !(spec->builtin && !strcmp(spec->builtin, "copy-in"))) {
+      *bad_entry = "(exec spec lacks arg)";
+      return -1;
+    }
+  } else if (!spec->rootfs || spec->argc == 0 ||
+             (spec->n_lower && (!spec->upper || !spec->work || !spec->overlay_base))) {
     *bad_entry = "(spec lacks rootfs, arg, or overlay.upper/work/base)";
     return -1;
   }

@@ -42,8 +42,23 @@ final class RunCommand implements Callable<Integer> {
       description = "Publish a container port on the host's 127.0.0.1, on HOSTPORT or a free port (repeatable).")
   private List<String> publish = new ArrayList<>();
 
-  @Option(names = "--rm", description = "Accepted for Docker's sake: containers never outlive the command.")
+  @Option(names = "--network", paramLabel = "NETWORK", description = "Join a network made by 'skiff network create'"
+      + " (repeatable).")
+  private List<String> networks = new ArrayList<>();
+
+  @Option(names = {"--alias", "--network-alias"}, paramLabel = "ALIAS", description = "Another name for the container"
+      + " in its networks (repeatable).")
+  private List<String> aliases = new ArrayList<>();
+
+  @Option(names = "--rm", description = "Accepted for Docker's sake: attached containers never outlive the command.")
   private boolean rm;
+
+  @Option(names = {"-d", "--detach"}, description = "Start the container in the background and print its id; it"
+      + " runs on after skiff exits, until 'skiff stop' or 'skiff rm -f'.")
+  private boolean detach;
+
+  @Option(names = "--init", description = "Run an init as PID 1 that reaps zombies and forwards signals.")
+  private boolean init;
 
   @Parameters(index = "0", paramLabel = "IMAGE")
   private String image;
@@ -60,14 +75,7 @@ final class RunCommand implements Callable<Integer> {
     if (entrypoint != null) {
       spec.entrypoint(entrypoint);
     }
-    for (String variable : env) {
-      int eq = variable.indexOf('=');
-      if (eq > 0) {
-        spec.env(variable.substring(0, eq), variable.substring(eq + 1));
-      } else if (System.getenv(variable) != null) {
-        spec.env(variable, System.getenv(variable));
-      }
-    }
+    EnvOptions.apply(env, spec::env);
     if (workdir != null) {
       spec.workingDir(workdir);
     }
@@ -83,7 +91,20 @@ final class RunCommand implements Callable<Integer> {
     for (String binding : publish) {
       spec.publish(PortBinding.parse(binding));
     }
+    spec.init(init);
     Engine engine = root.engine();
+    if (!aliases.isEmpty() && networks.isEmpty()) {
+      throw new IllegalArgumentException("--alias names the container in its networks; give a --network too");
+    }
+    for (String network : networks) {
+      spec.network(engine.storedNetworks().open(network), aliases.toArray(String[]::new));
+    }
+    if (detach) {
+      Container container = engine.create(spec.detached(true).build());
+      container.start();
+      System.out.println(container.id());
+      return 0;
+    }
     // Ctrl-C ends the JVM; closing the engine then stops and removes the container.
     Thread cleanup = new Thread(engine::close, "skiff-run-cleanup");
     Runtime.getRuntime().addShutdownHook(cleanup);

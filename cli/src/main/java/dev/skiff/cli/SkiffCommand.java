@@ -11,8 +11,9 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "skiff 0.1.0",
     description = "Daemonless containers for tests. Settings: -Dskiff.*, SKIFF_* variables or skiff.properties.",
-    subcommands = {RunCommand.class, PullCommand.class, ImagesCommand.class, InspectCommand.class, RemoveImageCommand.class,
-        PruneCommand.class})
+    subcommands = {RunCommand.class, PsCommand.class, ExecCommand.class, LogsCommand.class, StopCommand.class,
+        RemoveCommand.class, PullCommand.class, ImagesCommand.class, InspectCommand.class, RemoveImageCommand.class,
+        PruneCommand.class, NetworkCommand.class})
 public final class SkiffCommand implements Runnable {
   private Engine engine;
 
@@ -42,6 +43,7 @@ public final class SkiffCommand implements Runnable {
         });
     // Everything after the image belongs to the container's command, flags included.
     cli.getSubcommands().get("run").setStopAtPositional(true);
+    cli.getSubcommands().get("exec").setStopAtPositional(true);
     int code = cli.execute(args);
     if (root.engine != null) {
       root.engine.close();

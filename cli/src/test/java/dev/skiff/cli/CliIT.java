@@ -2,6 +2,10 @@ package dev.skiff.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.skiff.engine.Engine;
+import dev.skiff.engine.EngineConfig;
+import dev.skiff.engine.runtime.Container;
+import dev.skiff.engine.runtime.ContainerSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -10,6 +14,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -35,6 +40,10 @@ class CliIT {
   }
 
   Result skiff(String... args) throws Exception {
+    return skiffWithInput("", args);
+  }
+
+  Result skiffWithInput(String input, String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", "target/skiff.jar"));
     command.addAll(List.of(args));
@@ -43,6 +52,9 @@ class CliIT {
     Path err = Files.createTempFile(store.getParent(), "err", ".txt");
     pb.redirectError(err.toFile());
     Process p = pb.start();
+    try (var stdin = p.getOutputStream()) {
+      stdin.write(input.getBytes(StandardCharsets.UTF_8));
+    }
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(3, TimeUnit.MINUTES)).isTrue();
     return new Result(p.exitValue(), out, Files.readString(err));
@@ -121,6 +133,32 @@ class CliIT {
   }
 
   @Test
+  void networkCreateRunByAliasListRemove() throws Exception {
+    String busybox = registry + "/library/busybox:1.35";
+    assertThat(skiff("network", "create", "backend").out()).isEqualTo("backend\n");
+    assertThat(skiff("network", "create", "backend").err()).contains("A network named backend exists already");
+    Result server = skiff("run", "-d", "--name", "web", "--network", "backend", "--alias", "api", busybox, "sh", "-c",
+        "mkdir /www && echo networked > /www/index.html && exec httpd -f -p 8080 -h /www");
+    assertThat(server.code()).as(server.err()).isZero();
+    String id = server.out().strip();
+
+    Result client = skiff("run", "--network", "backend", busybox, "sh", "-c", "for i in $(seq 100); do"
+        + " r=$(printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 1 api 8080 | tail -n 1) && [ -n \"$r\" ] && echo \"$r\""
+        + " && exit 0; sleep 0.1; done; exit 1");
+    assertThat(client.code()).as(client.err()).isZero();
+    assertThat(client.out()).isEqualTo("networked\n");
+    assertThat(skiff("network", "ls").out()).containsPattern("backend +10\\.\\d+\\.\\d+\\.0/24 +web\n");
+    assertThat(skiff("network", "rm", "backend").err()).contains("Network backend still has members web");
+
+    assertThat(skiff("rm", "-f", id).code()).isZero();
+    Result rm = skiff("network", "rm", "backend");
+    assertThat(rm.code()).as(rm.err()).isZero();
+    assertThat(skiff("network", "ls").out()).doesNotContain("backend");
+    assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).doesNotContain(store.toString());
+    assertThat(skiff("run", "--network", "backend", busybox, "true").err()).contains("No network named backend");
+  }
+
+  @Test
   void badInputGetsAMessageNotAStackTrace() throws Exception {
     Result bad = skiff("pull", "Not/A:Valid:Ref");
     assertThat(bad.code()).isEqualTo(1);
@@ -133,5 +171,54 @@ class CliIT {
     Result offline = skiff("pull", "--policy", "never", registry + "/library/busybox:1.35");
     assertThat(offline.code()).isEqualTo(1);
     assertThat(offline.err()).contains("pull policy is 'never'");
+  }
+
+  @Test
+  void aDetachedContainerOutlivesTheCliAndIsListedExecdLoggedStoppedAndRemoved() throws Exception {
+    String busybox = registry + "/library/busybox:1.35";
+    Result run = skiff("run", "-d", "--name", "web", busybox,
+        "sh", "-c", "echo started; echo warn >&2; trap 'echo bye; exit 4' TERM; while true; do sleep 0.1; done");
+    assertThat(run.code()).as(run.err()).isZero();
+    String id = run.out().strip();
+    assertThat(id).matches("[0-9a-f]{64}");
+
+    assertThat(skiff("ps").out()).contains(id.substring(0, 12)).contains("Up ").contains("web")
+        .contains("\"sh -c echo started;…\"");
+    Result exec = skiff("exec", "-e", "X=1", "web", "sh", "-c", "echo $X $(hostname); exit 3");
+    assertThat(exec.code()).isEqualTo(3);
+    assertThat(exec.out()).isEqualTo("1 " + id.substring(0, 12) + "\n");
+    assertThat(skiffWithInput("piped\n", "exec", "-i", id.substring(0, 6), "cat").out()).isEqualTo("piped\n");
+    Result missing = skiff("exec", "web", "no-such-program");
+    assertThat(missing.code()).isEqualTo(127);
+    assertThat(missing.err()).contains("'no-such-program'").contains("not found");
+    Result logs = skiff("logs", "web");
+    assertThat(logs.out()).isEqualTo("started\n");
+    assertThat(logs.err()).isEqualTo("warn\n");
+
+    assertThat(skiff("rm", "web").err()).contains("is running").contains("rm -f");
+    assertThat(skiff("stop", "web").code()).isZero();
+    assertThat(skiff("ps").out()).doesNotContain("web");
+    assertThat(skiff("ps", "-a").out()).contains("Exited (4)").contains("web");
+    assertThat(skiff("logs", "web").out()).isEqualTo("started\nbye\n");
+    assertThat(skiff("rm", "web").code()).isZero();
+    assertThat(skiff("ps", "-a", "-q").out()).isEmpty();
+    try (var containers = Files.list(store.resolve("containers"))) {
+      assertThat(containers).isEmpty();
+    }
+  }
+
+  @Test
+  void containersOfAnotherJvmAreReachable() throws Exception {
+    String busybox = registry + "/library/busybox:1.35";
+    try (Engine engine = Engine.create(EngineConfig.builder().store(store).build());
+        Container c = engine.run(ContainerSpec.builder(busybox).name("owned")
+            .command("sh", "-c", "echo ready; sleep 1000; true").build())) {
+      assertThat(skiff("ps").out()).contains(c.shortId()).contains("owned");
+      assertThat(skiff("exec", "owned", "cat", "/proc/1/cmdline").out()).isEqualTo("sh\0-c\0echo ready; sleep 1000; true\0");
+      assertThat(skiff("logs", "owned").out()).isEqualTo("ready\n");
+      assertThat(skiff("rm", "-f", "owned").code()).isZero();
+      assertThat(c.waitFor(Duration.ofSeconds(10))).isEqualTo(137);
+      assertThat(skiff("ps", "-a", "-q").out()).isEmpty();
+    }
   }
 }

@@ -6,23 +6,28 @@ import dev.skiff.engine.image.ImageReference;
 import dev.skiff.engine.lock.ImageLock;
 import dev.skiff.engine.lock.ImageLock.Pin;
 import dev.skiff.engine.lock.LockFile;
+import dev.skiff.engine.network.Network;
+import dev.skiff.engine.network.StoredNetworks;
 import dev.skiff.engine.pull.ImagePuller;
 import dev.skiff.engine.pull.PullListener;
 import dev.skiff.engine.pull.PullPolicy;
 import dev.skiff.engine.registry.RegistryClient;
 import dev.skiff.engine.runtime.Container;
+import dev.skiff.engine.runtime.ContainerException;
 import dev.skiff.engine.runtime.ContainerRuntime;
 import dev.skiff.engine.runtime.ContainerSpec;
 import dev.skiff.engine.store.ImageRecord;
 import dev.skiff.engine.store.ImageStore;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -30,6 +35,7 @@ import org.slf4j.LoggerFactory;
  * Thread-safe; one per JVM is plenty. Close it to remove its containers and stop its threads.
  */
 public final class Engine implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
   private final EngineConfig config;
   private final ImageStore store;
   private final ImagePuller puller;
@@ -37,6 +43,7 @@ public final class Engine implements AutoCloseable {
   private final Optional<ImageLock> lock;
   /** One pin per tag and engine: the lock file and registry are asked once, however many containers use it. */
   private final Map<ImageReference, FutureTask<Pin>> pins = new ConcurrentHashMap<>();
+  private final java.util.Set<Network> networks = ConcurrentHashMap.newKeySet();
 
   private Engine(EngineConfig config) throws IOException {
     warnUnlessFileNamesAreUtf8();
@@ -61,7 +68,7 @@ public final class Engine implements AutoCloseable {
   private static void warnUnlessFileNamesAreUtf8() {
     String encoding = System.getProperty("sun.jnu.encoding", "UTF-8");
     if (!encoding.equalsIgnoreCase("UTF-8") && !encoding.equalsIgnoreCase("UTF8")) {
-      LoggerFactory.getLogger(Engine.class).warn("This JVM encodes file names as {}, so image files whose names are not"
+      LOG.warn("This JVM encodes file names as {}, so image files whose names are not"
           + " ASCII cannot be written. Start it in a UTF-8 locale, e.g. LC_ALL=C.UTF-8 (for Maven tests:"
           + " <environmentVariables><LC_ALL>C.UTF-8</LC_ALL></environmentVariables> in Surefire).", encoding);
     }
@@ -128,15 +135,14 @@ public final class Engine implements AutoCloseable {
   }
 
   private void logPin(Pin pin) {
-    var log = LoggerFactory.getLogger(Engine.class);
     String tag = pin.reference().familiarName();
     switch (pin.status()) {
-      case RECORDED -> log.info("Locked {} to {} in {}", tag, pin.digest(), lock.get().file());
-      case UPDATED -> log.info("Updated {} to {} in {}", tag, pin.digest(), lock.get().file());
-      case MOVED -> log.warn("{} now names {}, but {} locks it to {}; using {}. To move to the new image, run once with"
+      case RECORDED -> LOG.info("Locked {} to {} in {}", tag, pin.digest(), lock.get().file());
+      case UPDATED -> LOG.info("Updated {} to {} in {}", tag, pin.digest(), lock.get().file());
+      case MOVED -> LOG.warn("{} now names {}, but {} locks it to {}; using {}. To move to the new image, run once with"
           + " -Dskiff.lock.update=true and commit the lock file.", tag, pin.current().orElseThrow(),
           lock.get().file(), pin.digest(), pin.digest());
-      case UNCHECKED -> log.debug("Could not check whether {} moved; using {} from {}", tag, pin.digest(),
+      case UNCHECKED -> LOG.debug("Could not check whether {} moved; using {} from {}", tag, pin.digest(),
           lock.get().file());
       default -> { }
     }
@@ -187,15 +193,51 @@ public final class Engine implements AutoCloseable {
     return runtime.create(spec, image, ImageConfig.parse(config, spec.image()));
   }
 
-  /** Creates and starts a container from {@code spec}. */
+  /**
+   * Creates and starts a container from {@code spec}; returns once it is ready. A container that fails to start or to
+   * become ready is removed and, up to {@linkplain ContainerSpec#startupAttempts() startupAttempts} times in all,
+   * replaced by a new one; the last failure is thrown with the earlier ones suppressed.
+   */
   public Container run(ContainerSpec spec) throws IOException {
-    Container container = create(spec);
-    try {
-      return container.start();
-    } catch (IOException | RuntimeException e) {
-      container.remove();
-      throw e;
+    List<ContainerException> earlier = new ArrayList<>();
+    for (int attempt = 1; ; attempt++) {
+      Container container = create(spec);
+      try {
+        return container.start();
+      } catch (ContainerException e) {
+        container.remove();
+        if (attempt >= spec.startupAttempts()) {
+          earlier.forEach(e::addSuppressed);
+          throw e;
+        }
+        LOG.warn("Attempt {} of {} to start a container of {} failed; trying a new container: {}", attempt,
+            spec.startupAttempts(), spec.image(), e.getMessage());
+        earlier.add(e);
+      } catch (IOException | RuntimeException e) {
+        container.remove();
+        throw e;
+      }
     }
+  }
+
+  /**
+   * Creates a network that containers join with {@link ContainerSpec.Builder#network}; {@code name} shows in messages.
+   * It lives until closed, or until this engine is closed or this JVM ends.
+   */
+  public Network createNetwork(String name) throws IOException {
+    Network network = Network.create(name, runtime.networkNamespaces());
+    networks.add(network);
+    return network;
+  }
+
+  /** Creates a network with a generated name; see {@link #createNetwork(String)}. */
+  public Network createNetwork() throws IOException {
+    return createNetwork("network-" + Long.toHexString(System.nanoTime()));
+  }
+
+  /** The networks of the store that outlive this JVM, as the skiff command line keeps them. */
+  public StoredNetworks storedNetworks() {
+    return new StoredNetworks(store.root().resolve("networks"), runtime.networkNamespaces());
   }
 
   /** An image in the store together with its parsed config. */
@@ -206,6 +248,11 @@ public final class Engine implements AutoCloseable {
     return store.removeImage(ImageReference.parse(reference).toString());
   }
 
+  /** The container runtime: containers of this store, including those other processes run. */
+  public ContainerRuntime runtime() {
+    return runtime;
+  }
+
   /** Removes content no image references. */
   public ImageStore.PruneResult prune() throws IOException {
     return store.prune();
@@ -214,6 +261,7 @@ public final class Engine implements AutoCloseable {
   @Override
   public void close() {
     runtime.close();
+    networks.forEach(Network::close);
     puller.close();
   }
 }

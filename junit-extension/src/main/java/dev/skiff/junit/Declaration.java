@@ -1,7 +1,6 @@
 package dev.skiff.junit;
 
 import dev.skiff.engine.runtime.ContainerSpec;
-import java.util.List;
 
 /**
  * One declared container, as found on a class, method or field: what to run and how long it lives.
@@ -12,12 +11,16 @@ import java.util.List;
  * @param key what identifies the declaration within its scope
  * @param origin where it was declared, for messages, e.g. {@code @Image("redis:7.0") on com.example.CacheTest}
  */
-record Declaration(String name, Lifecycle lifecycle, Class<?> owner, Object key, String origin, ContainerSpec spec) {
+record Declaration(String name, Lifecycle lifecycle, Class<?> owner, Object key, String origin, ContainerSpec spec,
+    Object source) {
 
-  /** What identifies a per-suite container: the whole spec, so equal declarations in different classes share one. */
+  /**
+   * What identifies a per-suite container: its source — an annotation, equal to any annotation with the same
+   * attributes, or a field's spec object, shared by the classes that refer to the same spec — so equal declarations
+   * in different classes share one container and different ones never do.
+   */
   Object suiteKey() {
-    return List.of(spec.image(), spec.entrypoint(), spec.command(), spec.env(), spec.workingDir(), spec.user(),
-        spec.hostname(), spec.name(), spec.labels(), spec.mounts());
+    return source;
   }
 
   @Override

@@ -62,7 +62,7 @@ final class Declarations {
       ImageReference reference = parse(image.value(), origin);
       String name = image.name().isEmpty() ? lastComponent(reference) : image.name();
       Lifecycle lifecycle = image.lifecycle() == Lifecycle.DEFAULT ? fallback : image.lifecycle();
-      found.add(new Declaration(name, lifecycle, owner, List.of(element, i), origin, spec(image, origin)));
+      found.add(new Declaration(name, lifecycle, owner, List.of(element, i), origin, spec(image, origin), image));
     }
     return found;
   }
@@ -83,6 +83,13 @@ final class Declarations {
       }
       if (!image.name().isEmpty()) {
         spec.name(image.name());
+      }
+      spec.exposedPorts(image.ports());
+      ReadinessSpec.parse(image.waitFor(), image.ports().length > 0, origin).ifPresent(spec::waitingFor);
+      if (image.startupTimeoutSeconds() < 0) {
+        throw new IllegalArgumentException("startupTimeoutSeconds must not be negative");
+      } else if (image.startupTimeoutSeconds() > 0) {
+        spec.startupTimeout(java.time.Duration.ofSeconds(image.startupTimeoutSeconds()));
       }
       return spec.build();
     } catch (IllegalArgumentException e) {
@@ -114,7 +121,7 @@ final class Declarations {
     String name = annotation.name().isEmpty() ? field.getName() : annotation.name();
     Lifecycle fallback = instance == null ? Lifecycle.PER_CLASS : Lifecycle.PER_TEST;
     Lifecycle lifecycle = annotation.lifecycle() == Lifecycle.DEFAULT ? fallback : annotation.lifecycle();
-    return new Declaration(name, lifecycle, owner, field, origin, spec);
+    return new Declaration(name, lifecycle, owner, field, origin, spec, spec);
   }
 
   private static ImageReference parse(String reference, String origin) {
@@ -142,6 +149,13 @@ final class Declarations {
     }
     if (image.command().length > 0) {
       parts.add("command = " + quoted(image.command()));
+    }
+    if (image.ports().length > 0) {
+      parts.add("ports = " + Arrays.stream(image.ports()).mapToObj(String::valueOf)
+          .collect(Collectors.joining(", ", "{", "}")));
+    }
+    if (image.waitFor().length > 0) {
+      parts.add("waitFor = " + quoted(image.waitFor()));
     }
     if (image.lifecycle() != Lifecycle.DEFAULT) {
       parts.add("lifecycle = " + image.lifecycle());

@@ -1,7 +1,12 @@
 package dev.skiff.engine.runtime;
 
+import dev.skiff.engine.image.ImageConfig;
+import dev.skiff.engine.network.Membership;
+import dev.skiff.engine.wait.ContainerNotReadyException;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.ExecutionException;
@@ -32,23 +37,36 @@ public final class Container implements AutoCloseable {
   private final String id;
   private final String name;
   private final String image;
+  private final ContainerSpec spec;
+  private final ImageConfig imageConfig;
   private final int stopSignal;
   private final ContainerDirectory directory;
   private final LauncherSpec launcherSpec;
+  private final List<Membership> memberships;
   private final ContainerRuntime runtime;
+  private final ExecDefaults execDefaults;
+  private final ExecLauncher execLauncher;
+  private final boolean detached;
   private final ContainerLogs logs = new ContainerLogs();
   private LauncherSession session;
   private State state = State.CREATED;
 
-  Container(String id, String name, String image, int stopSignal, ContainerDirectory directory,
-      LauncherSpec launcherSpec, ContainerRuntime runtime) {
+  Container(String id, String name, ContainerSpec spec, ImageConfig imageConfig, int stopSignal,
+      ContainerDirectory directory, LauncherSpec launcherSpec, List<Membership> memberships,
+      ContainerRuntime runtime, ExecDefaults execDefaults, boolean detached) {
     this.id = id;
     this.name = name;
-    this.image = image;
+    this.image = spec.image();
+    this.spec = spec;
+    this.imageConfig = imageConfig;
     this.stopSignal = stopSignal;
     this.directory = directory;
     this.launcherSpec = launcherSpec;
+    this.memberships = List.copyOf(memberships);
     this.runtime = runtime;
+    this.execDefaults = execDefaults;
+    this.detached = detached;
+    this.execLauncher = new ExecLauncher(runtime, directory.path(), name);
   }
 
   /** 64 hex digits. */
@@ -70,23 +88,56 @@ public final class Container implements AutoCloseable {
     return image;
   }
 
-  /** Starts the container's command; returns once it is executing. */
-  public synchronized Container start() throws IOException {
+  /** The spec this container was created from. */
+  public ContainerSpec spec() {
+    return spec;
+  }
+
+  /** The config of the container's image (its healthcheck, exposed ports, ...). */
+  public ImageConfig imageConfig() {
+    return imageConfig;
+  }
+
+  /**
+   * Starts the container's command; returns once it is executing and, when the spec has a
+   * {@linkplain ContainerSpec#waitStrategy() wait strategy}, once that strategy finds the container ready.
+   *
+   * @throws ContainerNotReadyException when the container did not become ready; it may still run
+   */
+  public Container start() throws IOException {
+    launch();
+    if (spec.waitStrategy().isPresent()) {
+      spec.waitStrategy().get().waitUntilReady(this); // outside the lock: the strategy polls this container
+    }
+    return this;
+  }
+
+  private synchronized void launch() throws IOException {
     if (state != State.CREATED) {
       throw new IllegalStateException("Container " + name + " is " + state.name().toLowerCase() + "; a container"
           + " starts once. Create a new one from the same spec instead.");
     }
     try {
-      session = runtime.launch(directory.controlSocket(), launcherSpec, logs, name);
+      if (!detached) {
+        logs.persistTo(directory.log(ContainerLogs.Stream.STDOUT), directory.log(ContainerLogs.Stream.STDERR));
+      }
+      session = runtime.launch(directory.controlSocket(), launcherSpec, logs, name, detached);
       state = State.RUNNING;
+      long pid = session.pid();
+      String pidStarted = ProcessHandle.of(pid).map(ContainerDirectory::startTime).orElse("");
+      directory.update(json -> {
+        json.put("pid", pid).put("pidStarted", pidStarted).put("detached", detached);
+        if (!session.ports().asMap().isEmpty()) {
+          json.set("ports", session.ports().toJson()); // for skiff ps in another process
+        }
+      });
+      if (detached) {
+        runtime.forget(this); // closing the runtime must not remove it
+      }
     } catch (IOException | RuntimeException e) {
       state = State.ENDED;
       throw e;
     }
-    if (!session.ports().asMap().isEmpty()) {
-      directory.describe("ports", session.ports().toJson()); // for skiff ps in another process
-    }
-    return this;
   }
 
   /**
@@ -184,6 +235,58 @@ public final class Container implements AutoCloseable {
     return startedSession().ports().asMap();
   }
 
+  /**
+   * Runs {@code command} in the running container, as its user, in its working directory, with its environment,
+   * and waits for it (at most {@link ExecSpec#DEFAULT_TIMEOUT}).
+   *
+   * @throws IllegalStateException when the container is not running
+   * @throws ContainerException when the command cannot be started or outlives its timeout; a command that is not in
+   *     the container is no exception but exit code 127, as with Docker
+   */
+  public ExecResult exec(String... command) throws IOException, InterruptedException {
+    return exec(ExecSpec.of(command));
+  }
+
+  /** Runs {@code spec} in the running container and waits for it; see {@link #exec(String...)}. */
+  public ExecResult exec(ExecSpec spec) throws IOException, InterruptedException {
+    return ContainerExec.run(execLauncher, runningPid("exec " + spec), execDefaults, spec);
+  }
+
+  /**
+   * Copies a host file or directory tree into the running container as {@code containerPath} (a directory's
+   * content lands in {@code containerPath}); missing parents are created; modes, owners and times are kept.
+   * Symlinks in the container resolve inside it: nothing outside the container can be written.
+   */
+  public void copyToContainer(Path hostFileOrDir, String containerPath) throws IOException, InterruptedException {
+    ContainerCopy.Source source = new ContainerCopy.HostFiles(hostFileOrDir, containerPath);
+    ContainerCopy.toContainer(execLauncher, runningPid("copy to " + containerPath), List.of(source));
+  }
+
+  /** Writes {@code content} into the running container as the file {@code containerPath}, owned by root. */
+  public void copyToContainer(byte[] content, String containerPath, int mode) throws IOException,
+      InterruptedException {
+    ContainerCopy.Source source = new ContainerCopy.Content(content, containerPath, mode);
+    ContainerCopy.toContainer(execLauncher, runningPid("copy to " + containerPath), List.of(source));
+  }
+
+  /**
+   * Copies the file or directory tree {@code containerPath} (a symlink there is followed, inside the container) out
+   * of the running container to {@code hostPath}, replacing what is there; modes and times are kept, the files
+   * belong to this process's user.
+   */
+  public void copyFromContainer(String containerPath, Path hostPath) throws IOException, InterruptedException {
+    ContainerCopy.fromContainer(execLauncher, runningPid("copy from " + containerPath), containerPath, hostPath);
+  }
+
+  private long runningPid(String what) {
+    LauncherSession s = startedSession();
+    if (s.exitCode().isDone()) {
+      throw new IllegalStateException("Cannot " + what + ": container " + name + " (" + image + ") has exited with"
+          + " code " + s.exitCode().join() + "; it must be running.");
+    }
+    return s.pid();
+  }
+
   /** The container's output, separately for stdout and stderr. */
   public ContainerLogs logs() {
     return logs;
@@ -197,6 +300,9 @@ public final class Container implements AutoCloseable {
       return;
     }
     if (session != null) {
+      if (detached) {
+        session.signal(Signals.SIGKILL); // a detached launcher lets it run on when the socket closes
+      }
       session.close(); // the launcher SIGKILLs PID 1, which ends the PID namespace, and reaps it
       try {
         session.exitCode().get(10, TimeUnit.SECONDS);
@@ -209,6 +315,7 @@ public final class Container implements AutoCloseable {
             + directory.path() + " is kept", e);
       }
     }
+    ContainerRuntime.leave(memberships);
     directory.delete();
     state = State.REMOVED;
     runtime.forget(this);

@@ -59,23 +59,13 @@ final class ContainerDirectory {
         .put("image", image)
         .put("created", Instant.now().toString())
         .put("ownerPid", ProcessHandle.current().pid())
-        .put("ownerStarted", ownerStart(ProcessHandle.current()));
+        .put("ownerStarted", startTime(ProcessHandle.current()));
     labels.forEach(json.putObject("labels")::put);
     Files.write(dir.resolve("container.json"), JSON.writeValueAsBytes(json));
     for (String sub : List.of("upper", "work", "rootfs")) {
       Files.createDirectory(dir.resolve(sub));
     }
     return d;
-  }
-
-  /** Sets {@code key} in {@code container.json}, replaced atomically so that other processes never read half. */
-  synchronized void describe(String key, JsonNode value) throws IOException {
-    Path json = dir.resolve("container.json");
-    ObjectNode description = (ObjectNode) JSON.readTree(Files.readAllBytes(json));
-    description.set(key, value);
-    Path next = dir.resolve("container.json.next");
-    Files.write(next, JSON.writeValueAsBytes(description));
-    Files.move(next, json, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
   Path path() {
@@ -96,6 +86,45 @@ final class ContainerDirectory {
 
   Path controlSocket() {
     return dir.resolve("control.sock");
+  }
+
+  /** The container's output, for readers other than its JVM ({@code skiff logs}). */
+  Path log(ContainerLogs.Stream stream) {
+    return dir.resolve(stream == ContainerLogs.Stream.STDOUT ? "stdout.log" : "stderr.log");
+  }
+
+  /** Written by the launcher when the container ends: its "exited\tCODE" or "killed\tSIGNAL" line. */
+  Path exitFile() {
+    return dir.resolve("exit");
+  }
+
+  /** Rewrites container.json with {@code change} applied; atomic for readers. */
+  synchronized void update(java.util.function.Consumer<ObjectNode> change) throws IOException {
+    ObjectNode json = (ObjectNode) JSON.readTree(dir.resolve("container.json").toFile());
+    change.accept(json);
+    Path temp = dir.resolve("container.json.tmp");
+    Files.write(temp, JSON.writeValueAsBytes(json));
+    Files.move(temp, dir.resolve("container.json"), StandardCopyOption.ATOMIC_MOVE,
+        StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** Opens the directory of an existing container. */
+  static ContainerDirectory of(Path dir) {
+    return new ContainerDirectory(dir);
+  }
+
+  /** container.json as a tree. */
+  JsonNode read() throws IOException {
+    return JSON.readTree(dir.resolve("container.json").toFile());
+  }
+
+  /** Writes the files to copy in before start as one archive, which the launcher unpacks in the container. */
+  Path stageCopies(List<ContainerCopy.Source> copies) throws IOException {
+    Path archive = dir.resolve("copy-in.tar");
+    try (java.io.OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(archive))) {
+      ContainerCopy.writeArchive(copies, out);
+    }
+    return archive;
   }
 
   /** Writes /etc/hosts, /etc/hostname and /etc/resolv.conf for the container; returns them by container path. */
@@ -163,13 +192,16 @@ final class ContainerDirectory {
       return Files.getLastModifiedTime(dir).toInstant().isAfter(Instant.now().minusSeconds(60));
     }
     var json = JSON.readTree(bytes);
+    if (json.path("detached").asBoolean()) {
+      return true; // it outlives its JVM by design and is removed by skiff rm
+    }
     return ProcessHandle.of(json.path("ownerPid").asLong(-1))
-        .map(h -> ownerStart(h).equals(json.path("ownerStarted").asText()))
+        .map(h -> startTime(h).equals(json.path("ownerStarted").asText()))
         .orElse(false);
   }
 
-  /** A process's start time tells a live owner from a new process that reuses its pid. */
-  private static String ownerStart(ProcessHandle process) {
+  /** A process's start time tells a live process from a new one that reuses its pid. */
+  static String startTime(ProcessHandle process) {
     return process.info().startInstant().map(Instant::toString).orElse("");
   }
 

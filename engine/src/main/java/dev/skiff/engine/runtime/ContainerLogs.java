@@ -39,6 +39,15 @@ public final class ContainerLogs {
     follow(Stream.STDERR, lines);
   }
 
+  /** How much of each stream {@link #persistTo} writes to disk. */
+  static final long PERSISTED_CAPACITY = 64L << 20;
+
+  /** Also writes both streams to files (their first {@link #PERSISTED_CAPACITY} bytes), for {@code skiff logs}. */
+  void persistTo(java.nio.file.Path stdoutFile, java.nio.file.Path stderrFile) throws java.io.IOException {
+    stdout.persistTo(stdoutFile, PERSISTED_CAPACITY);
+    stderr.persistTo(stderrFile, PERSISTED_CAPACITY);
+  }
+
   LogBuffer buffer(Stream stream) {
     return stream == Stream.STDOUT ? stdout : stderr;
   }

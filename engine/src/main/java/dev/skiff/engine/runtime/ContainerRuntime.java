@@ -1,22 +1,29 @@
 package dev.skiff.engine.runtime;
 
 import dev.skiff.engine.image.ImageConfig;
+import dev.skiff.engine.network.Membership;
+import dev.skiff.engine.network.NetworkNamespaces;
 import dev.skiff.engine.store.ImageRecord;
 import dev.skiff.engine.store.ImageStore;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,16 +41,20 @@ public final class ContainerRuntime implements AutoCloseable {
   private final Set<Container> live = ConcurrentHashMap.newKeySet();
   private final ExecutorService io;
   private volatile LauncherBinary launcher;
+  private final NetworkHolders networks;
+  private final StoredContainers stored;
 
   private ContainerRuntime(ImageStore store, Path containers) {
     this.store = store;
     this.containers = containers;
+    this.networks = new NetworkHolders(this, store.root().resolve("networks"));
     AtomicInteger n = new AtomicInteger();
     this.io = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "skiff-container-io-" + n.incrementAndGet());
       t.setDaemon(true);
       return t;
     });
+    this.stored = new StoredContainers(this, containers);
   }
 
   /** Opens the runtime over {@code store}, removing what containers of dead JVMs left there. */
@@ -82,6 +93,7 @@ public final class ContainerRuntime implements AutoCloseable {
         }
       }
     }
+    List<Membership> memberships = new ArrayList<>();
     try {
       ImageUsers users = ImageUsers.read(layersTopFirst);
       ProcessSettings process = ProcessSettings.resolve(spec, config, users, id.substring(0, 12));
@@ -89,17 +101,14 @@ public final class ContainerRuntime implements AutoCloseable {
           .put("rootfs", dir.rootfs().toString())
           .overlay(store.root(), layersTopFirst, dir.upper(), dir.work())
           .put("hostname", process.hostname())
-          .putAll("arg", process.argv())
-          .putAll("env", process.env())
-          .put("cwd", process.workingDir())
-          .put("uid", Integer.toString(process.identity().uid()))
-          .put("gid", Integer.toString(process.identity().gid()))
-          .putAll("group", process.identity().groups().stream().map(String::valueOf).toList());
+          .process(process.argv(), process.env(), process.workingDir(), process.identity());
       Map<String, Path> etcFiles = dir.writeEtcFiles(process.hostname());
       for (Map.Entry<String, Path> etc : etcFiles.entrySet()) {
         launch.bind(etc.getValue(), etc.getKey(), false);
       }
       PortRelay.configure(launch, spec, config, etcFiles.get("/etc/hosts"));
+      String name = spec.name().orElse(id.substring(0, 12));
+      joinNetworks(spec, name, etcFiles.get("/etc/hosts"), launch, memberships);
       for (ContainerSpec.Mount m : spec.mounts()) {
         if (m.type() == ContainerSpec.Mount.Type.BIND) {
           if (!Files.exists(m.source().get())) {
@@ -111,15 +120,59 @@ public final class ContainerRuntime implements AutoCloseable {
           launch.tmpfs(m.target(), m.options(), m.readOnly());
         }
       }
+      if (!spec.copies().isEmpty()) {
+        launch.put("copyin", dir.stageCopies(spec.copies()).toString());
+      }
+      if (spec.init()) {
+        launch.put("init", "1");
+      }
+      if (spec.detached()) {
+        launch.put("detached", "1");
+      }
+      launch.put("exit.file", dir.exitFile().toString());
       int stopSignal = config.stopSignal().map(Signals::parse).orElse(Signals.SIGTERM);
-      String name = spec.name().orElse(id.substring(0, 12));
-      Container c = new Container(id, name, spec.image(), stopSignal, dir, launch, this);
+      ExecDefaults execDefaults = new ExecDefaults(process, dir.upper(), layersTopFirst);
+      ContainerRecords.describe(dir, process.argv(), stopSignal, execDefaults);
+      Container c = new Container(id, name, spec, config, stopSignal, dir, launch, memberships, this, execDefaults,
+          spec.detached());
       live.add(c);
       return c;
     } catch (IOException | RuntimeException e) {
+      leave(memberships);
       dir.delete();
       throw e;
     }
+  }
+
+  /** Joins the spec's networks: names the container in their members' hosts files and tells the launcher. */
+  private static void joinNetworks(ContainerSpec spec, String name, Path hostsFile, LauncherSpec launch,
+      List<Membership> memberships) throws IOException {
+    java.util.Map<String, String> subnets = new java.util.HashMap<>();
+    for (ContainerSpec.NetworkJoin join : spec.networks()) {
+      String other = subnets.putIfAbsent(join.network().subnet(), join.network().name());
+      if (other != null) {
+        throw new ContainerException("Container " + name + " cannot join both network " + other + " and network "
+            + join.network().name() + ": both use " + join.network().subnet() + "; join only one, or recreate one");
+      }
+      Membership m = join.network().join(name, join.aliases(), hostsFile);
+      memberships.add(m);
+      launch.put("network", m.namespace().toString()).put("network.address", m.addressWithPrefix());
+    }
+  }
+
+  static void leave(List<Membership> memberships) {
+    for (Membership m : memberships) {
+      try {
+        m.leave();
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("Cannot remove a container from {}: {}", m.network(), e.toString());
+      }
+    }
+  }
+
+  /** Makes the namespaces of networks with this runtime's launcher. */
+  public NetworkNamespaces networkNamespaces() {
+    return networks;
   }
 
   private static String newId() {
@@ -128,11 +181,24 @@ public final class ContainerRuntime implements AutoCloseable {
     return HexFormat.of().formatHex(bytes);
   }
 
-  LauncherSession launch(Path socket, LauncherSpec spec, ContainerLogs logs, String container) throws IOException {
-    return LauncherSession.start(launcher(), socket, spec, logs, io, container);
+  LauncherSession launch(Path socket, LauncherSpec spec, ContainerLogs logs, String container, boolean detached)
+      throws IOException {
+    return detached
+        ? LauncherSession.start(launcher(), socket, LauncherSession.Mode.DETACHED, spec, p -> {}, logs, io, container)
+        : LauncherSession.start(launcher(), socket, spec, logs, io, container);
   }
 
-  private LauncherBinary launcher() throws IOException {
+  /** Starts the launcher in exec mode; {@code attach} gets its process at once, to feed stdin and read output. */
+  LauncherSession exec(Path socket, LauncherSpec spec, Consumer<Process> attach, ContainerLogs logs, String what)
+      throws IOException {
+    return LauncherSession.start(launcher(), socket, LauncherSession.Mode.EXEC, spec, attach, logs, io, what);
+  }
+
+  Executor io() {
+    return io;
+  }
+
+  LauncherBinary launcher() throws IOException {
     LauncherBinary l = launcher;
     if (l == null) {
       synchronized (this) {
@@ -147,6 +213,52 @@ public final class ContainerRuntime implements AutoCloseable {
 
   void forget(Container container) {
     live.remove(container);
+  }
+
+  /** Every container of the store, newest first, whichever process runs it (for {@code skiff ps}). */
+  public List<ContainerInfo> list() throws IOException {
+    return stored.list();
+  }
+
+  /**
+   * The container of the store named {@code idOrName}, or whose id starts with it.
+   *
+   * @throws ContainerException when there is none, or the id prefix is ambiguous
+   */
+  public ContainerInfo find(String idOrName) throws IOException {
+    return stored.find(idOrName);
+  }
+
+  /**
+   * Runs {@code spec} in a running container of the store, which another process may own, wiring its stdin (null
+   * for none), stdout and stderr to the given streams.
+   *
+   * @return its exit code; 127 or 126 (with a message on {@code stderr}) when the command cannot be run
+   */
+  public int exec(ContainerInfo container, ExecSpec spec, InputStream stdin, OutputStream stdout,
+      OutputStream stderr) throws IOException, InterruptedException {
+    return stored.exec(container, spec, stdin, stdout, stderr);
+  }
+
+  /** Stops a container of the store as {@link Container#stop(Duration)} does. */
+  public Container.StopResult stop(ContainerInfo container, Duration grace) throws IOException,
+      InterruptedException {
+    return stored.stop(container, grace);
+  }
+
+  /**
+   * Deletes a container of the store that has ended; {@code force} kills a running one first.
+   *
+   * @throws ContainerException when it runs and {@code force} is false
+   */
+  public void remove(ContainerInfo container, boolean force) throws IOException, InterruptedException {
+    stored.remove(container, force);
+  }
+
+  /** Writes a container's output so far (its first 64 MiB per stream); {@code follow}: until it ends. */
+  public void logs(ContainerInfo container, boolean follow, OutputStream stdout, OutputStream stderr)
+      throws IOException, InterruptedException {
+    stored.logs(container, follow, stdout, stderr);
   }
 
   /** Removes every container this runtime created that is not removed yet. */

@@ -1,6 +1,9 @@
 package dev.skiff.engine.runtime;
 
+import dev.skiff.engine.network.Network;
+import dev.skiff.engine.wait.WaitStrategy;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,9 +30,16 @@ public final class ContainerSpec {
   private final Optional<String> name;
   private final Map<String, String> labels;
   private final List<Mount> mounts;
+  private final Optional<WaitStrategy> waitStrategy;
+  private final Duration startupTimeout;
+  private final int startupAttempts;
+  private final List<ContainerCopy.Source> copies;
+  private final boolean init;
+  private final boolean detached;
   private final List<PortBinding> ports;
   private final boolean publishImageExposedPorts;
   private final List<Integer> exposedHostPorts;
+  private final List<NetworkJoin> networks;
 
   private ContainerSpec(Builder b) {
     this.image = b.image;
@@ -42,9 +52,16 @@ public final class ContainerSpec {
     this.name = b.name;
     this.labels = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.labels));
     this.mounts = List.copyOf(b.mounts);
+    this.waitStrategy = b.waitStrategy;
+    this.startupTimeout = b.startupTimeout;
+    this.startupAttempts = b.startupAttempts;
+    this.copies = List.copyOf(b.copies);
+    this.init = b.init;
+    this.detached = b.detached;
     this.ports = List.copyOf(b.ports.values());
     this.publishImageExposedPorts = b.publishImageExposedPorts;
     this.exposedHostPorts = List.copyOf(b.exposedHostPorts);
+    this.networks = List.copyOf(b.networks.values());
   }
 
   /** A builder for a container of {@code image}, a reference such as {@code redis:7.0}. */
@@ -94,6 +111,36 @@ public final class ContainerSpec {
     return mounts;
   }
 
+  /** What {@link Container#start()} waits for before it returns; empty: only for the command to execute. */
+  public Optional<WaitStrategy> waitStrategy() {
+    return waitStrategy;
+  }
+
+  /** How long the wait strategy may take unless it sets its own timeout; 60 s by default. */
+  public Duration startupTimeout() {
+    return startupTimeout;
+  }
+
+  /** How many containers {@code Engine.run} creates and starts before it gives up; 1 by default. */
+  public int startupAttempts() {
+    return startupAttempts;
+  }
+
+  /** Files written into the container before its command starts, in order. */
+  List<ContainerCopy.Source> copies() {
+    return copies;
+  }
+
+  /** Whether an init process is PID 1, reaping zombies and forwarding signals to the command. */
+  public boolean init() {
+    return init;
+  }
+
+  /** Whether the container outlives its JVM once started; see {@link Builder#detached}. */
+  public boolean detached() {
+    return detached;
+  }
+
   /** The ports to publish on the host's 127.0.0.1, in the order given. */
   public List<PortBinding> ports() {
     return ports;
@@ -107,6 +154,25 @@ public final class ContainerSpec {
   /** The host's 127.0.0.1 ports the container reaches as {@code host.skiff.internal:PORT}. */
   public List<Integer> exposedHostPorts() {
     return exposedHostPorts;
+  }
+
+  /** The networks the container joins, in the order given. */
+  public List<NetworkJoin> networks() {
+    return networks;
+  }
+
+  /** A network to join and the aliases the container has there besides its name. */
+  public record NetworkJoin(Network network, List<String> aliases) {
+    public NetworkJoin {
+      Objects.requireNonNull(network, "network");
+      aliases = List.copyOf(aliases);
+      for (String alias : aliases) {
+        if (!alias.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}")) {
+          throw new IllegalArgumentException("'" + alias + "' is not a valid network alias (letters, digits, '_', '.',"
+              + " '-', at most 63 characters)");
+        }
+      }
+    }
   }
 
   /** A file system mounted into the container. */
@@ -159,9 +225,16 @@ public final class ContainerSpec {
     private Optional<String> name = Optional.empty();
     private final Map<String, String> labels = new LinkedHashMap<>();
     private final List<Mount> mounts = new ArrayList<>();
+    private Optional<WaitStrategy> waitStrategy = Optional.empty();
+    private Duration startupTimeout = Duration.ofSeconds(60);
+    private int startupAttempts = 1;
+    private final List<ContainerCopy.Source> copies = new ArrayList<>();
+    private boolean init;
+    private boolean detached;
     private final Map<PortBinding, PortBinding> ports = new LinkedHashMap<>(); // keyed without fixed host port
     private boolean publishImageExposedPorts;
     private final java.util.Set<Integer> exposedHostPorts = new java.util.LinkedHashSet<>();
+    private final Map<Network, NetworkJoin> networks = new LinkedHashMap<>();
 
     private Builder(String image) {
       if (image == null || image.isBlank()) {
@@ -229,6 +302,83 @@ public final class ContainerSpec {
       return this;
     }
 
+    /** Makes {@link Container#start()} return only once {@code strategy} says the container is ready. */
+    public Builder waitingFor(WaitStrategy strategy) {
+      this.waitStrategy = Optional.of(Objects.requireNonNull(strategy, "strategy"));
+      return this;
+    }
+
+    /** How long the wait strategy may take, unless it sets its own timeout. */
+    public Builder startupTimeout(Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("The startup timeout must be positive, not " + timeout);
+      }
+      this.startupTimeout = timeout;
+      return this;
+    }
+
+    /** How many times {@code Engine.run} tries to create and start the container before it gives up. */
+    public Builder startupAttempts(int attempts) {
+      if (attempts < 1) {
+        throw new IllegalArgumentException("A container needs at least 1 startup attempt, not " + attempts);
+      }
+      this.startupAttempts = attempts;
+      return this;
+    }
+
+    /**
+     * Copies a host file or directory tree into the container as {@code containerPath} before its command starts
+     * (a directory's content lands in {@code containerPath}); modes, owners and times are kept. The files are read
+     * when the container is created.
+     */
+    public Builder copyIn(Path hostFileOrDir, String containerPath) {
+      copies.add(new ContainerCopy.HostFiles(hostFileOrDir, containerPath));
+      return this;
+    }
+
+    /** Writes {@code content} as the file {@code containerPath}, owned by root, with {@code mode} (e.g. 0644). */
+    public Builder copyIn(byte[] content, String containerPath, int mode) {
+      copies.add(new ContainerCopy.Content(content, containerPath, mode));
+      return this;
+    }
+
+    /**
+     * Writes the class-path resource {@code resource} (as {@link ClassLoader#getResource} names it, e.g.
+     * {@code db/init.sql}) as the file {@code containerPath}, owned by root, with {@code mode}.
+     */
+    public Builder copyInResource(String resource, String containerPath, int mode) {
+      ClassLoader loader = Thread.currentThread().getContextClassLoader() != null
+          ? Thread.currentThread().getContextClassLoader() : ContainerSpec.class.getClassLoader();
+      try (java.io.InputStream in = loader.getResourceAsStream(resource.replaceFirst("^/", ""))) {
+        if (in == null) {
+          throw new IllegalArgumentException("No class-path resource '" + resource + "' to copy to " + containerPath
+              + "; resources are named without a leading slash, relative to the class-path roots.");
+        }
+        return copyIn(in.readAllBytes(), containerPath, mode);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("Cannot read the class-path resource " + resource, e);
+      }
+    }
+
+    /**
+     * Runs an init process as PID 1, like {@code docker run --init}: it reaps orphaned processes (no zombies pile
+     * up), forwards signals to the command and exits with its exit code.
+     */
+    public Builder init(boolean init) {
+      this.init = init;
+      return this;
+    }
+
+    /**
+     * Lets the started container outlive this JVM, as {@code skiff run -d} does: closing the runtime or the JVM's
+     * death leaves it running, its output goes to files, and it stays (exited or not) until
+     * {@link ContainerRuntime#remove(ContainerInfo, boolean)} or {@code skiff rm} removes it.
+     */
+    public Builder detached(boolean detached) {
+      this.detached = detached;
+      return this;
+    }
+
     /**
      * Publishes a container port on the host's 127.0.0.1; after start, {@link Container#mappedPort(int)} tells the
      * host port. A container port is published once per protocol.
@@ -273,6 +423,18 @@ public final class ContainerSpec {
           throw new IllegalArgumentException("An exposed host port must be within 1..65535, not " + port);
         }
         exposedHostPorts.add(port);
+      }
+      return this;
+    }
+
+    /**
+     * Joins {@code network}: its other members reach this container by its {@linkplain #name name} (else its short
+     * id) and by each of {@code aliases}, and it reaches them so. A container may join several networks, each once.
+     */
+    public Builder network(Network network, String... aliases) {
+      NetworkJoin join = new NetworkJoin(network, List.of(aliases));
+      if (networks.putIfAbsent(network, join) != null) {
+        throw new IllegalArgumentException(network + " is joined twice; join it once with all aliases");
       }
       return this;
     }

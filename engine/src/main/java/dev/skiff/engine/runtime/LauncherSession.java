@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,12 +53,35 @@ final class LauncherSession implements AutoCloseable {
    */
   static LauncherSession start(LauncherBinary binary, Path socket, LauncherSpec spec, ContainerLogs logs, Executor io,
       String container) throws IOException {
+    return start(binary, socket, Mode.CONTAINER, spec, process -> {
+      io.execute(() -> logs.buffer(ContainerLogs.Stream.STDOUT).pump(process.getInputStream()));
+      io.execute(() -> logs.buffer(ContainerLogs.Stream.STDERR).pump(process.getErrorStream()));
+    }, logs, io, container);
+  }
+
+  /** How the launcher runs. */
+  enum Mode {
+    /** A container whose output the JVM reads. */
+    CONTAINER,
+    /** A container that outlives the JVM; its output goes to stdout.log and stderr.log next to the socket. */
+    DETACHED,
+    /** A process in a running container; its stdin is a pipe. */
+    EXEC
+  }
+
+  /**
+   * Starts the launcher in {@code mode} and hands {@code attach} the process at once so that its output is read
+   * while it starts.
+   *
+   * @param logs where {@code attach} puts the launcher's stderr, quoted when the launcher dies early
+   */
+  static LauncherSession start(LauncherBinary binary, Path socket, Mode mode, LauncherSpec spec,
+      Consumer<Process> attach, ContainerLogs logs, Executor io, String container) throws IOException {
     Files.deleteIfExists(socket);
     try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
       server.bind(UnixDomainSocketAddress.of(socket));
-      Process process = launch(binary, socket);
-      io.execute(() -> logs.buffer(ContainerLogs.Stream.STDOUT).pump(process.getInputStream()));
-      io.execute(() -> logs.buffer(ContainerLogs.Stream.STDERR).pump(process.getErrorStream()));
+      Process process = binary.start(executable -> command(executable, socket, mode));
+      attach.accept(process);
       process.onExit().thenRun(() -> closeQuietly(server)); // a launcher that dies early must not block accept()
       SocketChannel control;
       try {
@@ -100,21 +124,18 @@ final class LauncherSession implements AutoCloseable {
     }
   }
 
-  private static Process launch(LauncherBinary binary, Path socket) throws IOException {
-    try {
-      return command(binary.executable(), socket).start();
-    } catch (IOException e) {
-      if (binary.usesMemfd() || !String.valueOf(e.getMessage()).contains("error=13")) {
-        throw new ContainerException("Cannot run the container launcher " + binary.executable() + ": " + e.getMessage(),
-            e);
-      }
-      return command(binary.useMemfd(), socket).start(); // EACCES: its directory is mounted noexec
+  private static ProcessBuilder command(String executable, Path socket, Mode mode) {
+    if (mode == Mode.EXEC) {
+      return new ProcessBuilder(executable, "exec", socket.toString());
     }
-  }
-
-  private static ProcessBuilder command(String executable, Path socket) {
-    return new ProcessBuilder(executable, socket.toString())
+    ProcessBuilder pb = new ProcessBuilder(executable, socket.toString())
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    if (mode == Mode.DETACHED) {
+      // Files, not pipes: the container writes on after this JVM is gone.
+      pb.redirectOutput(ProcessBuilder.Redirect.appendTo(socket.resolveSibling("stdout.log").toFile()))
+          .redirectError(ProcessBuilder.Redirect.appendTo(socket.resolveSibling("stderr.log").toFile()));
+    }
+    return pb;
   }
 
   /** "error\tCALL\tPATH\tERRNO\tMESSAGE", the path with %XX escapes. */

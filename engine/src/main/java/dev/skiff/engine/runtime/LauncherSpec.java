@@ -27,6 +27,16 @@ final class LauncherSpec {
     return this;
   }
 
+  /** The process to run: its command line, environment, working directory and identity. */
+  LauncherSpec process(List<String> argv, List<String> env, String cwd, ImageUsers.Identity identity) {
+    putAll("arg", argv);
+    putAll("env", env);
+    put("cwd", cwd);
+    put("uid", Integer.toString(identity.uid()));
+    put("gid", Integer.toString(identity.gid()));
+    return putAll("group", identity.groups().stream().map(String::valueOf).toList());
+  }
+
   /** An overlay root: {@code lowerTopFirst}, upper and work are given relative to {@code base}. */
   LauncherSpec overlay(Path base, List<Path> lowerTopFirst, Path upper, Path work) {
     put("overlay.base", base.toString());

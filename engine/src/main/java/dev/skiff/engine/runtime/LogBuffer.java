@@ -20,6 +20,8 @@ final class LogBuffer {
   private final ByteArrayOutputStream partialLine = new ByteArrayOutputStream();
   private final List<Consumer<String>> followers = new ArrayList<>();
   private boolean ended;
+  private java.io.OutputStream file;
+  private long fileBytes;
 
   LogBuffer(int capacity) {
     this.capacity = capacity;
@@ -40,7 +42,21 @@ final class LogBuffer {
     }
   }
 
+  /** Also writes what arrives to {@code path}, up to {@code limit} bytes, so that other processes can read it. */
+  synchronized void persistTo(java.nio.file.Path path, long limit) throws IOException {
+    file = java.nio.file.Files.newOutputStream(path);
+    fileBytes = limit;
+  }
+
   synchronized void append(byte[] data, int length) {
+    if (file != null) {
+      try {
+        file.write(data, 0, (int) Math.min(length, fileBytes));
+        fileBytes -= Math.min(length, fileBytes);
+      } catch (IOException e) {
+        fileBytes = 0; // the copy on disk is a convenience; the buffer stays complete
+      }
+    }
     for (int i = 0; i < length; i++) {
       if (size == ring.length && ring.length < capacity) {
         byte[] grown = new byte[Math.min(capacity, ring.length * 2)];
@@ -65,6 +81,13 @@ final class LogBuffer {
   }
 
   private synchronized void end() {
+    if (file != null) {
+      try {
+        file.close();
+      } catch (IOException e) {
+        // nothing left to do
+      }
+    }
     if (partialLine.size() > 0) {
       deliver(partialLine.toString(StandardCharsets.UTF_8));
       partialLine.reset();

@@ -20,6 +20,8 @@ final class Syscalls {
 
     int umount2(String target, int flags);
 
+    int kill(int pid, int signal);
+
     String strerror(int errno);
   }
 
@@ -51,6 +53,11 @@ final class Syscalls {
       off += (int) n;
     }
     return fd;
+  }
+
+  /** Sends {@code signal} to the process {@code pid}; returns null, or why the kernel refused. */
+  static String kill(long pid, int signal) {
+    return LIBC.kill((int) pid, signal) == 0 ? null : lastError();
   }
 
   /** Detaches the mount at {@code target}; returns false with the reason when the kernel refuses. */

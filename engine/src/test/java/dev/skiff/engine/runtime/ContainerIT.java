@@ -4,8 +4,6 @@ import static dev.skiff.engine.testing.TestEnvironment.image;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.skiff.engine.Engine;
-import dev.skiff.engine.EngineConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,37 +16,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Real containers from the real test registry, run as root. */
-class ContainerIT {
+class ContainerIT extends RuntimeIT {
   static final Duration TIMEOUT = Duration.ofSeconds(30);
   static final String BUSYBOX = image("library/busybox:1.35");
   /** Docker's default capability set, as /proc/PID/status prints it. */
   static final String DOCKER_CAPS = "00000000a80425fb";
-
-  @TempDir static Path store;
-  static Engine engine;
-
-  @BeforeAll
-  static void startEngine() throws IOException {
-    engine = Engine.create(EngineConfig.builder().store(store).build());
-  }
-
-  @AfterAll
-  static void closeEngine() {
-    engine.close();
-  }
-
-  /** Runs {@code spec} to its end and returns the container, exited but not removed. */
-  static Container runToExit(ContainerSpec.Builder spec) throws Exception {
-    Container c = engine.run(spec.build());
-    c.waitFor(TIMEOUT);
-    return c;
-  }
 
   static ContainerSpec.Builder busybox(String... command) {
     return ContainerSpec.builder(BUSYBOX).command(command);

@@ -39,6 +39,16 @@ public final class RuntimeBenchmark {
           median(container), min(container), max(container), runs);
       System.out.printf("ProcessBuilder(\"true\") floor            median %.2f ms  (min %.2f, max %.2f, n=%d)%n",
           median(floor), min(floor), max(floor), runs);
+      long[] exec = new long[runs];
+      try (Container c = engine.run(ContainerSpec.builder(image).command("sleep", "1000").build())) {
+        for (int i = 0; i < runs + 20; i++) {
+          long t = System.nanoTime();
+          c.exec("true");
+          exec[Math.max(0, i - 20)] = System.nanoTime() - t;
+        }
+      }
+      System.out.printf("exec true in a running busybox           median %.2f ms  (min %.2f, max %.2f, n=%d)%n",
+          median(exec), min(exec), max(exec), runs);
     }
   }
 

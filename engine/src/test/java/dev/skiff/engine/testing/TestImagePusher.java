@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
 import java.io.ByteArrayInputStream;
 import okhttp3.MediaType;
@@ -55,6 +56,37 @@ public final class TestImagePusher {
       return registry + "/" + repository + ":" + tag;
     } catch (IOException e) {
       throw new UncheckedIOException("Pushing a test image to " + registry + " failed", e);
+    }
+  }
+
+  /**
+   * Pushes {@code repository:newTag}: the single-platform image {@code repository:sourceTag} with its config's
+   * {@code config} object changed by {@code edit} (e.g. a HEALTHCHECK added). Returns "registry/repository:newTag".
+   */
+  public String pushWithEditedConfig(String repository, String sourceTag, String newTag, Consumer<ObjectNode> edit) {
+    try {
+      ObjectNode manifest = (ObjectNode) JSON.readTree(get(url(repository, "manifests/" + sourceTag),
+          MediaTypes.OCI_MANIFEST + ", " + MediaTypes.DOCKER_MANIFEST));
+      ObjectNode config = (ObjectNode) JSON.readTree(get(url(repository, "blobs/"
+          + manifest.path("config").path("digest").asText()), "*/*"));
+      edit.accept((ObjectNode) config.path("config"));
+      byte[] configBytes = JSON.writeValueAsBytes(config);
+      ((ObjectNode) manifest.path("config")).put("digest", pushBlob(repository, configBytes).toString())
+          .put("size", configBytes.length);
+      put(url(repository, "manifests/" + newTag), JSON.writeValueAsBytes(manifest),
+          manifest.path("mediaType").asText(MediaTypes.OCI_MANIFEST));
+      return registry + "/" + repository + ":" + newTag;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Pushing " + repository + ":" + newTag + " to " + registry + " failed", e);
+    }
+  }
+
+  private byte[] get(String url, String accept) throws IOException {
+    try (Response r = http.newCall(new Request.Builder().url(url).header("Accept", accept).build()).execute()) {
+      if (r.code() != 200) {
+        throw new IOException("GET " + url + " answered " + r.code() + ": " + r.body().string());
+      }
+      return r.body().bytes();
     }
   }
 

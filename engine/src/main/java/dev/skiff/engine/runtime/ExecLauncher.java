@@ -1,0 +1,46 @@
+package dev.skiff.engine.runtime;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * Starts skiff-launcher in exec mode for one container: a process in the namespaces of its running PID 1, over a
+ * control socket of its own in the container's directory.
+ */
+final class ExecLauncher {
+  private static final AtomicInteger SOCKETS = new AtomicInteger();
+
+  private final ContainerRuntime runtime;
+  private final Path containerDir;
+  private final String container;
+
+  ExecLauncher(ContainerRuntime runtime, Path containerDir, String container) {
+    this.runtime = runtime;
+    this.containerDir = containerDir;
+    this.container = container;
+  }
+
+  String container() {
+    return container;
+  }
+
+  ContainerRuntime runtime() {
+    return runtime;
+  }
+
+  /**
+   * Runs {@code spec} in the container whose PID 1 is {@code pid}; returns once the process executes (a builtin:
+   * once it has finished).
+   *
+   * @param attach gets the launcher process at once, to feed its stdin and read its output
+   * @param logs where {@code attach} puts stderr; quoted if the launcher dies early
+   */
+  LauncherSession start(long pid, LauncherSpec spec, Consumer<Process> attach, ContainerLogs logs) throws IOException {
+    spec.put("exec.pid", Long.toString(pid));
+    // At most as long as control.sock, whose path ContainerDirectory checked fits a socket address.
+    String name = "x" + Integer.toString(SOCKETS.incrementAndGet() & Integer.MAX_VALUE, 36) + ".sock";
+    return runtime.exec(containerDir.resolve(name), spec, attach, logs, container);
+  }
+}

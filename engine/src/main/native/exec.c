@@ -1,0 +1,75 @@
+/*
+ * skiff-launcher exec CONTROL_SOCKET: one more process in a running container. Same protocol as a container
+ * (main.c), with "exec.pid=PID" naming the container's PID 1. The launcher joins that process's namespaces and
+ * forks, so the child is inside the container's PID namespace: it dies with the container, and with the launcher
+ * (parent-death signal; the launcher kills it when the JVM's socket closes). The child takes the identity of a
+ * container process (identity.c), then execs the command or runs a builtin copy (tar.c) in the container's root.
+ */
+#include "launcher.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* The mount namespace comes last: after it, /proc is the container's. */
+static const struct { const char *name; int type; } NAMESPACES[] = {
+    {"ipc", CLONE_NEWIPC}, {"uts", CLONE_NEWUTS}, {"net", CLONE_NEWNET}, {"pid", CLONE_NEWPID},
+    {"mnt", CLONE_NEWNS}};
+#define N_NAMESPACES (sizeof NAMESPACES / sizeof NAMESPACES[0])
+
+static void join_container(pid_t pid) {
+  int fds[N_NAMESPACES];
+  char path[64];
+  for (size_t i = 0; i < N_NAMESPACES; i++) {
+    snprintf(path, sizeof path, "/proc/%d/ns/%s", (int)pid, NAMESPACES[i].name);
+    fds[i] = open(path, O_RDONLY | O_CLOEXEC);
+    if (fds[i] < 0) fail("open", path);
+  }
+  for (size_t i = 0; i < N_NAMESPACES; i++) {
+    snprintf(path, sizeof path, "/proc/%d/ns/%s", (int)pid, NAMESPACES[i].name);
+    if (setns(fds[i], NAMESPACES[i].type) < 0) fail("setns", path);
+    close(fds[i]);
+  }
+  /* setns(mnt) put us at the container's root; make the root explicit for the builtins. */
+  if (chdir("/") < 0 || chroot(".") < 0) fail("chroot", "/");
+}
+
+static pid_t fork_child(int clone_flags) {
+  (void)clone_flags;  /* the namespaces are joined already; fork puts the child into the PID namespace */
+  return fork();
+}
+
+static _Noreturn void child_main(struct spec *spec, int error_fd) {
+  report_init(error_fd);
+  sigset_t none;
+  sigemptyset(&none);
+  signal(SIGPIPE, SIG_DFL);
+  if (sigprocmask(SIG_SETMASK, &none, NULL) < 0) fail("sigprocmask", "-");
+  if (!spec->builtin) identity_exec(spec);
+  identity_apply(spec);
+  if (!strcmp(spec->builtin, "copy-in")) tar_extract(0, "stdin");
+  else tar_write(spec->argv[0]);
+  _exit(0);
+}
+
+int exec_main(const char *control_socket) {
+  signal(SIGPIPE, SIG_IGN);
+  int control = connect_control(control_socket);
+  report_init(control);
+  size_t len;
+  char *raw = read_spec(control, &len);
+  struct spec spec;
+  const char *bad;
+  if (spec_parse(raw, len, &spec, &bad) < 0 || !spec.target_pid) {
+    report_error("parse spec", spec.target_pid ? bad : "(exec spec lacks exec.pid)", EINVAL);
+    return 2;
+  }
+  join_container(spec.target_pid);
+  return run_child(control, &spec, fork_child, "fork", child_main);
+}
