@@ -94,8 +94,8 @@ public final class ReadyBenchmark implements Callable<Integer> {
         + " postgres and mariadb `SELECT 1` over a new JDBC connection (database, user and password `test`),"
         + " repeated every 10 ms until it succeeds. Testcontainers' start() returns after its wait strategy (redis:"
         + " listening port, checked inside and outside the container; postgres: the ready log line twice; mariadb: a"
-        + " JDBC test query); Skiff's start() returns once the process runs (the engine has no wait strategies"
-        + " yet), and the query loop is its wait. Both are given the same settings (credentials; postgres with"
+        + " JDBC test query); Skiff's start() returns after the same kind of strategy (redis, mariadb:"
+        + " Wait.forListeningPort(); postgres: Wait.forLogMessage of the ready line, twice). Both are given the same settings (credentials; postgres with"
         + " `-c fsync=off` as PostgreSQLContainer sets it). Stop + remove: Testcontainers' stop() (kill, remove) against Skiff's Container.close()"
         + " (SIGKILL, remove).");
     notes.addAll(options.notes);

@@ -4,26 +4,29 @@ import dev.skiff.benchmarks.Interleaved.Contestant;
 import dev.skiff.engine.Engine;
 import dev.skiff.engine.runtime.Container;
 import dev.skiff.engine.runtime.ContainerSpec;
+import dev.skiff.engine.wait.Wait;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The Skiff side of the ready-time benchmark: the same services through Skiff's engine, configured as their
- * Testcontainers modules configure them (same credentials, postgres with fsync off). There is no wait strategy
- * yet: after start() the query itself is retried until it succeeds, which is what "ready" means here anyway.
+ * Testcontainers modules configure them (same credentials, postgres with fsync off) and with the same kinds of
+ * wait strategy: listening port for redis and mariadb, the ready log line twice for postgres.
  */
 final class SkiffServices {
   static final String NAME = "Skiff";
 
   private static final Map<String, SpecFor> SPECS = Map.of(
-      "redis", image -> ContainerSpec.builder(image).exposedPorts(6379),
+      "redis", image -> ContainerSpec.builder(image).exposedPorts(6379).waitingFor(Wait.forListeningPort()),
       "postgres", image -> ContainerSpec.builder(image).exposedPorts(5432)
           .env("POSTGRES_DB", ServiceQuery.DB).env("POSTGRES_USER", ServiceQuery.DB)
-          .env("POSTGRES_PASSWORD", ServiceQuery.DB).command("postgres", "-c", "fsync=off"),
+          .env("POSTGRES_PASSWORD", ServiceQuery.DB).command("postgres", "-c", "fsync=off")
+          .waitingFor(Wait.forLogMessage(".*database system is ready to accept connections.*", 2)),
       "mariadb", image -> ContainerSpec.builder(image).exposedPorts(3306)
           .env("MYSQL_DATABASE", ServiceQuery.DB).env("MYSQL_USER", ServiceQuery.DB)
-          .env("MYSQL_PASSWORD", ServiceQuery.DB).env("MYSQL_ROOT_PASSWORD", ServiceQuery.DB));
+          .env("MYSQL_PASSWORD", ServiceQuery.DB).env("MYSQL_ROOT_PASSWORD", ServiceQuery.DB)
+          .waitingFor(Wait.forListeningPort()));
 
   @FunctionalInterface
   private interface SpecFor {
