@@ -137,6 +137,34 @@ STORE="$CACHE/store"
 "$PYTHON" "$HERE/imagetool.py" build --spec "$HERE/images.json" --store "$STORE" "${ROOTFS_ARGS[@]}" \
   --out "$CACHE/refs.json" || die "building the test images failed (see above)"
 
+# ------------------------------------------------------------------------------------------ rootless user
+# Rootless tests run a child JVM as this user: 65536 subordinate uids and gids for newuidmap/newgidmap, and a
+# home (its own image store) outside root's.
+ROOTLESS_USER=skiff-rootless
+ROOTLESS_HOME=/home/$ROOTLESS_USER
+ROOTLESS_IDS=65536
+setup_rootless_user() {
+  if ! id -u "$ROOTLESS_USER" >/dev/null 2>&1; then
+    log "creating user $ROOTLESS_USER (home $ROOTLESS_HOME)"
+    useradd --system --user-group --home-dir "$ROOTLESS_HOME" --shell /usr/sbin/nologin "$ROOTLESS_USER"
+  fi
+  [ "$(getent passwd "$ROOTLESS_USER" | cut -d: -f6)" = "$ROOTLESS_HOME" ] || usermod -d "$ROOTLESS_HOME" "$ROOTLESS_USER"
+  mkdir -p "$ROOTLESS_HOME"
+  chown "$ROOTLESS_USER:$ROOTLESS_USER" "$ROOTLESS_HOME"
+  chmod 755 "$ROOTLESS_HOME"
+  local kind file start
+  for kind in uid gid; do
+    file="/etc/sub$kind"
+    touch "$file"
+    grep -q "^$ROOTLESS_USER:" "$file" && continue
+    # The first free start above every existing range, and never below 100000 (login.defs' default).
+    start="$(awk -F: 'BEGIN { s = 100000 } NF == 3 && $2 + $3 > s { s = $2 + $3 } END { print s }' "$file")"
+    printf '%s:%s:%s\n' "$ROOTLESS_USER" "$start" "$ROOTLESS_IDS" >>"$file"
+    log "gave $ROOTLESS_USER sub${kind}s $start-$((start + ROOTLESS_IDS - 1))"
+  done
+}
+setup_rootless_user
+
 # ------------------------------------------------------------------------------------------ registries
 PLAIN_DIR="$CACHE/registry"
 
@@ -240,5 +268,7 @@ token.issuer=$TOKEN_ISSUER
 token.key=$CACHE/token/key.pem
 token.cert=$CACHE/token/cert.pem
 cache=$CACHE
+rootless.user=$ROOTLESS_USER
+rootless.home=$ROOTLESS_HOME
 PROPS
 log "ready: $OUT/test-env.properties"

@@ -17,21 +17,25 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* The mount namespace comes last: after it, /proc is the container's. */
+/*
+ * The user namespace comes first (rootless): it owns the others, and joining it gives this process, whose euid owns
+ * it, the capabilities there. The mount namespace comes last: after it, /proc is the container's.
+ */
 static const struct { const char *name; int type; } NAMESPACES[] = {
-    {"ipc", CLONE_NEWIPC}, {"uts", CLONE_NEWUTS}, {"net", CLONE_NEWNET}, {"pid", CLONE_NEWPID},
-    {"mnt", CLONE_NEWNS}};
+    {"user", CLONE_NEWUSER}, {"ipc", CLONE_NEWIPC}, {"uts", CLONE_NEWUTS}, {"net", CLONE_NEWNET},
+    {"pid", CLONE_NEWPID}, {"mnt", CLONE_NEWNS}};
 #define N_NAMESPACES (sizeof NAMESPACES / sizeof NAMESPACES[0])
 
-static void join_container(pid_t pid) {
+static void join_container(pid_t pid, int rootless) {
   int fds[N_NAMESPACES];
   char path[64];
-  for (size_t i = 0; i < N_NAMESPACES; i++) {
+  size_t first = rootless ? 0 : 1;  /* setns into one's own user namespace fails (EINVAL) */
+  for (size_t i = first; i < N_NAMESPACES; i++) {
     snprintf(path, sizeof path, "/proc/%d/ns/%s", (int)pid, NAMESPACES[i].name);
     fds[i] = open(path, O_RDONLY | O_CLOEXEC);
     if (fds[i] < 0) fail("open", path);
   }
-  for (size_t i = 0; i < N_NAMESPACES; i++) {
+  for (size_t i = first; i < N_NAMESPACES; i++) {
     snprintf(path, sizeof path, "/proc/%d/ns/%s", (int)pid, NAMESPACES[i].name);
     if (setns(fds[i], NAMESPACES[i].type) < 0) fail("setns", path);
     close(fds[i]);
@@ -40,9 +44,12 @@ static void join_container(pid_t pid) {
   if (chdir("/") < 0 || chroot(".") < 0) fail("chroot", "/");
 }
 
-static pid_t fork_child(int clone_flags) {
-  (void)clone_flags;  /* the namespaces are joined already; fork puts the child into the PID namespace */
-  return fork();
+/* The namespaces are joined already; fork puts the child into the PID namespace. */
+static pid_t fork_child(struct spec *spec) {
+  (void)spec;
+  pid_t pid = fork();
+  if (pid < 0) report_error("fork", "-", errno);
+  return pid;
 }
 
 static _Noreturn void child_main(struct spec *spec, int error_fd) {
@@ -70,6 +77,6 @@ int exec_main(const char *control_socket) {
     report_error("parse spec", spec.target_pid ? bad : "(exec spec lacks exec.pid)", EINVAL);
     return 2;
   }
-  join_container(spec.target_pid);
-  return run_child(control, &spec, fork_child, "fork", child_main);
+  join_container(spec.target_pid, spec.userns.enabled);
+  return run_child(control, &spec, fork_child, child_main);
 }

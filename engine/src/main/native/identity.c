@@ -89,7 +89,8 @@ _Noreturn void exec_command(const struct spec *spec) {
 
 void identity_apply(const struct spec *spec) {
   drop_bounding_set();
-  if (setgroups(spec->n_groups, spec->groups) < 0) fail("setgroups", "-");
+  /* A user namespace whose gid map was written without newgidmap forbids setgroups; the JVM asks for none there. */
+  if (!userns_setgroups_denied(&spec->userns) && setgroups(spec->n_groups, spec->groups) < 0) fail("setgroups", "-");
   if (setresgid(spec->gid, spec->gid, spec->gid) < 0) fail("setresgid", "-");
   if (setresuid(spec->uid, spec->uid, spec->uid) < 0) fail("setresuid", "-");
   set_capabilities(spec->uid);

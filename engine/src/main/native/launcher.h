@@ -25,10 +25,46 @@ struct port_request {
   int host_port;
 };
 
+/* A network the container joins: NETNS names the network's namespace; ADDRESS (network byte order)/PREFIX is ethN's. */
+struct network_request {
+  const char *netns;
+  uint32_t address;
+  int prefix;
+};
+
 /* The container reaches the host's 127.0.0.1:PORT of each exposed host port at this address (host.skiff.internal). */
 #define HOST_ACCESS_ADDR "127.0.0.2"
 
+/* One line of a uid_map or gid_map: COUNT ids from INSIDE (the container's view) onto OUTSIDE (the host's). */
+struct id_range {
+  unsigned inside, outside, count;
+};
+
+#define MAX_ID_RANGES 32
+
+/* A user namespace for an unprivileged launcher: its maps are written from outside before the child goes on. */
+struct userns {
+  int enabled;
+  struct id_range uids[MAX_ID_RANGES], gids[MAX_ID_RANGES];
+  size_t n_uids, n_gids;
+  const char *newuidmap;  /* the setuid helpers that write subordinate ranges; NULL: write a one-id map directly */
+  const char *newgidmap;
+};
+
+/* What the launcher does: start a container, or work on files owned by the user namespace's ids. */
+enum task { TASK_RUN, TASK_REMOVE, TASK_CHOWN, TASK_LINK };
+
 struct spec {
+  enum task task;
+  struct userns userns;
+  const char **remove;       /* TASK_REMOVE: trees to delete */
+  size_t n_remove;
+  const char *chown_base;    /* TASK_CHOWN: entries "UID:GID:MODE:PATH", PATH relative to chown_base */
+  char **chown;
+  size_t n_chown;
+  const char **link_sources;  /* TASK_LINK: hardlinks to files the user's other ids own, made where that is allowed */
+  const char **link_targets;
+  size_t n_links;
   const char *rootfs;        /* the overlay mount point, or an existing root directory */
   const char *overlay_base;  /* lower/upper/work paths are relative to it, keeping mount data short */
   const char **lower;        /* top first */
@@ -51,6 +87,8 @@ struct spec {
   size_t n_publish;
   int *host_access;          /* exposed host ports */
   size_t n_host_access;
+  struct network_request *networks;
+  size_t n_networks;
   int clone_flags;
   pid_t target_pid;          /* exec: PID 1 of the running container to join */
   const char *builtin;       /* exec: "copy-in" (a tar on stdin) or "copy-out" (argv[0] as a tar to stdout) */
@@ -82,27 +120,41 @@ void identity_apply(const struct spec *spec);
 _Noreturn void exec_command(const struct spec *spec);
 _Noreturn void identity_exec(const struct spec *spec);
 
-/* net.c: makes the container's network namespace and the relay's sockets before the clone. */
+/* net.c: makes the container's network namespace (rootless: adopts the child's) and the relay's sockets. */
 void net_prepare(struct spec *spec);
-void net_enter(void);
+int net_adopt(pid_t child, const struct spec *spec);
+void net_enter(const struct spec *spec);
+void net_loopback_up(void);
 int net_socket(int in_container, int type);
 void net_live_in_container(void);
 int net_is_namespace_fd(int fd);
 struct sockaddr_in net_address(uint32_t host_order_ip, int port);
 
+/* netlink.c: rtnetlink calls in the namespace the socket was made in; failures name the interface. */
+int nl_open(void);
+void nl_create_bridge(int nl, const char *name);
+void nl_create_veth(int nl, const char *name, int ns_fd, const char *peer, int peer_ns_fd);
+void nl_link_up(int nl, const char *name, const char *master);
+void nl_add_address(int nl, const char *name, uint32_t address, int prefix);
+
+/* network.c: a network's namespace and bridge (the launcher's network mode), and joining a container to it. */
+int network_main(const char *control_socket, const char *persist_path);
+void network_attach(const struct network_request *network, int index, int host_ns, int container_ns);
+int network_parse_address(const char *text, struct network_request *network);
+
 /* relay.c: forwards published ports and exposed host ports, in a process of its own. */
 void relay_add(int fd, int udp, int target_in_container, int target_port);
-void relay_start(void);
+int relay_start(void);
 void relay_stop(void);
 
-/* main.c: the control protocol, shared by both modes. */
+/* main.c: the control protocol, shared by the modes. */
 int connect_control(const char *path);
 char *read_spec(int fd, size_t *len);
 int supervisor_signals(void);
 int await_exec(int error_pipe);
 void report_exit(int status, const char *exit_file);
 int supervise(int control, int sigfd, pid_t pid, int detached);
-int run_child(int control, struct spec *spec, pid_t (*start_child)(int clone_flags), const char *call,
+int run_child(int control, struct spec *spec, pid_t (*start_child)(struct spec *spec),
               void (*child_main)(struct spec *spec, int error_fd));
 
 /* exec.c */
@@ -114,5 +166,16 @@ _Noreturn void init_exec(const struct spec *spec);
 /* tar.c: ustar with pax names, relative to the current root. */
 void tar_extract(int fd, const char *what);
 void tar_write(const char *path);
+
+/* userns.c: the parent writes the child's maps, then releases it. */
+int userns_maps_id(const struct id_range *ranges, size_t n, unsigned id);
+int userns_setgroups_denied(const struct userns *u);
+int userns_write_maps(pid_t child, const struct userns *u);
+void userns_await_maps(int sync_fd);
+
+/* tasks.c: run in the child, inside the user namespace. */
+_Noreturn void task_remove(const struct spec *spec);
+_Noreturn void task_chown(const struct spec *spec);
+_Noreturn void task_link(const struct spec *spec);
 
 #endif

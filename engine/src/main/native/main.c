@@ -10,6 +10,15 @@
  * container's PID 1, which ends the whole PID namespace.
  *
  * skiff-launcher exec CONTROL_SOCKET: the same protocol for one more process in a running container (exec.c).
+ * skiff-launcher network CONTROL_SOCKET [PERSIST_PATH]: holds a container network (network.c).
+ *
+ * skiff-launcher -
+ *
+ * Reads the spec from stdin and reports on stdout: for the file tasks (task=remove, task=chown, task=link), which
+ * run in a child, in the spec's user namespace when it has one, and exit 0 when done.
+ *
+ * With userns.* entries (an unprivileged JVM) the child is cloned into a new user namespace too, and waits until
+ * the launcher has written its uid and gid maps (see userns.c); an exec joins the container's user namespace first.
  */
 #include "launcher.h"
 
@@ -104,12 +113,15 @@ static pid_t clone_container(int flags) {
 /* In the child: PID 1 of the new namespaces. Errors go to the launcher through error_fd, closed by execve. */
 static _Noreturn void container_main(struct spec *spec, int error_fd) {
   report_init(error_fd);
+  if (spec->task == TASK_REMOVE) task_remove(spec);
+  if (spec->task == TASK_CHOWN) task_chown(spec);
+  if (spec->task == TASK_LINK) task_link(spec);
   sigset_t none;
   sigemptyset(&none);
   signal(SIGPIPE, SIG_DFL);  /* ignored dispositions survive execve */
   if (sigprocmask(SIG_SETMASK, &none, NULL) < 0) fail("sigprocmask", "-");
   if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) fail("prctl(PR_SET_PDEATHSIG)", "-");
-  net_enter();
+  net_enter(spec);
   rootfs_open_sources(spec);
   int staged = spec->copy_in ? open(spec->copy_in, O_RDONLY | O_CLOEXEC) : -1;
   if (spec->copy_in && staged < 0) fail("open", spec->copy_in);
@@ -122,6 +134,57 @@ static _Noreturn void container_main(struct spec *spec, int error_fd) {
   }
   if (spec->init) init_exec(spec);
   identity_exec(spec);
+}
+
+/*
+ * Clones the container (into a new user namespace too when the spec has one, whose maps it writes before the child
+ * goes on). Returns its pid, 0 in the child, or -1 once the failure is reported and the child is gone.
+ */
+static pid_t start_container(struct spec *spec) {
+  int sync[2] = {-1, -1};
+  if (spec->userns.enabled && pipe2(sync, O_CLOEXEC) < 0) fail("pipe2", "-");
+  pid_t pid = clone_container(spec->clone_flags | (spec->userns.enabled ? CLONE_NEWUSER : 0));
+  if (pid < 0) {
+    /* EPERM, ENOSPC or EUSERS here mostly mean that this host forbids unprivileged user namespaces. */
+    report_error("clone3", spec->userns.enabled ? "user namespace" : "-", errno);
+    return -1;
+  }
+  if (pid == 0) {
+    if (spec->userns.enabled) {
+      close(sync[1]);
+      userns_await_maps(sync[0]);
+    }
+    return 0;
+  }
+  if (spec->userns.enabled) {
+    close(sync[0]);
+    int ready = userns_write_maps(pid, &spec->userns) == 0 && net_adopt(pid, spec) == 0 &&
+                write_all(sync[1], "1", 1) == 0;
+    close(sync[1]);
+    if (!ready) {
+      kill(pid, SIGKILL);
+      while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {}
+      return -1;
+    }
+  }
+  return pid;
+}
+
+/* A file task (remove, chown, link): its child's error line or success is the launcher's exit status. */
+static int run_task(struct spec *spec) {
+  int error_pipe[2];
+  if (pipe2(error_pipe, O_CLOEXEC) < 0) fail("pipe2", "-");
+  pid_t pid = start_container(spec);
+  if (pid < 0) return 1;
+  if (pid == 0) {
+    close(error_pipe[0]);
+    container_main(spec, error_pipe[1]);
+  }
+  close(error_pipe[1]);
+  int reported = await_exec(error_pipe[0]) < 0;
+  int status;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+  return !reported && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
 }
 
 /* Relays the child's error line, if any. Returns 0 when the child reached execve. */
@@ -152,16 +215,17 @@ void report_exit(int status, const char *exit_file) {
 }
 
 /*
- * Starts the child with start_child (0 in the child, which runs child_main and never returns), relays its error
- * if it fails before execve, else reports "started" and supervises it to its end. Returns the launcher's status.
+ * Starts the child with start_child (0 in the child, which runs child_main and never returns; -1 once the failure
+ * is reported), relays its error if it fails before execve, else reports "started" and supervises it to its end.
+ * Returns the launcher's status.
  */
-int run_child(int control, struct spec *spec, pid_t (*start_child)(int clone_flags), const char *call,
+int run_child(int control, struct spec *spec, pid_t (*start_child)(struct spec *spec),
               void (*child_main)(struct spec *spec, int error_fd)) {
   int sigfd = supervisor_signals();
   int error_pipe[2];
   if (pipe2(error_pipe, O_CLOEXEC) < 0) fail("pipe2", "-");
-  pid_t pid = start_child(spec->clone_flags);
-  if (pid < 0) fail(call, "-");
+  pid_t pid = start_child(spec);
+  if (pid < 0) return 1;
   if (pid == 0) {
     close(error_pipe[0]);
     close(control);
@@ -176,7 +240,11 @@ int run_child(int control, struct spec *spec, pid_t (*start_child)(int clone_fla
     return 1;
   }
   close(error_pipe[0]);
-  relay_start();
+  if (relay_start() < 0) {
+    kill(pid, SIGKILL);
+    while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {}
+    return 1;
+  }
   report_line("started\t%d\n", (int)pid);
   int status = supervise(control, sigfd, pid, spec->detached);
   relay_stop();
@@ -244,13 +312,18 @@ int supervise(int control, int sigfd, pid_t pid, int detached) {
 
 int main(int argc, char **argv) {
   if (argc == 3 && !strcmp(argv[1], "exec")) return exec_main(argv[2]);
+  if ((argc == 3 || argc == 4) && !strcmp(argv[1], "network")) {
+    return network_main(argv[2], argc == 4 ? argv[3] : NULL);
+  }
   if (argc != 2) {
-    fprintf(stderr, "usage: %s [exec] CONTROL_SOCKET\n(skiff-launcher is started by the Skiff engine)\n", argv[0]);
+    fprintf(stderr, "usage: %s [exec|network] CONTROL_SOCKET | -\n(skiff-launcher is started by the Skiff engine)\n",
+            argv[0]);
     return 2;
   }
   signal(SIGPIPE, SIG_IGN);
-  int control = connect_control(argv[1]);
-  report_init(control);
+  int task_mode = !strcmp(argv[1], "-");
+  int control = task_mode ? 0 : connect_control(argv[1]);
+  report_init(task_mode ? 1 : control);
   size_t len;
   char *raw = read_spec(control, &len);
   struct spec spec;
@@ -259,7 +332,13 @@ int main(int argc, char **argv) {
     report_error("parse spec", bad, EINVAL);
     return 2;
   }
+  if (task_mode != (spec.task != TASK_RUN)) {
+    report_error("parse spec", task_mode ? "(task=run needs a control socket)" : "(a file task reads stdin: -)",
+                 EINVAL);
+    return 2;
+  }
+  if (task_mode) return run_task(&spec);
   if (spec.detached && setsid() < 0) fail("setsid", "-");  /* no terminal's hangup or ^C reaches it */
   net_prepare(&spec);  /* before the clone: the relay's host sockets exist before the container runs */
-  return run_child(control, &spec, clone_container, "clone3", container_main);
+  return run_child(control, &spec, start_container, container_main);
 }

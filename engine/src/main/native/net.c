@@ -1,13 +1,16 @@
 /*
- * The container's network namespace: loopback only, up, and no routes, so nothing leaves it. The launcher makes the
+ * The container's network namespace: loopback up, its networks' interfaces, no default route: nothing leaves it. The
  * namespace itself before the clone (the child joins it), so that every socket the relay needs exists before the
  * container's command runs: published ports listen on the host's 127.0.0.1, exposed host ports listen on the
  * container's HOST_ACCESS_ADDR (named host.skiff.internal in its /etc/hosts). relay.c forwards between them.
+ * The container's networks (network.c) are attached here too, so ethN is up before its command runs.
  *
- * Rootless (later): the launcher cannot setns into a namespace owned by the container's user namespace and back.
- * A relay process forked after the clone joins the container's user and network namespaces (its euid owns them)
- * and makes the container-side sockets; host-side listeners are made here before, as now, and inherited; the
- * host-side sockets that host access connects come from the launcher over SCM_RIGHTS. Only net_socket changes.
+ * Rootless: an unprivileged launcher cannot make a network namespace before the clone. The clone makes it, owned by
+ * the container's user namespace, and the child brings its loopback up; the launcher adopts it (net_adopt) while
+ * the child waits for its maps. Published ports' host listeners are bound here before the clone, as for root; the
+ * relay joins the container's user namespace (its euid owns it, so it gets the capabilities there) and then its
+ * network namespace, and makes the container-side sockets there. It cannot return to the host's namespace from
+ * there, so host access is refused rootless for now (the JVM says so first).
  */
 #include "launcher.h"
 
@@ -25,8 +28,9 @@
 
 static int host_ns = -1;       /* the launcher's own network namespace */
 static int container_ns = -1;  /* the container's, or -1 when it shares the host's */
+static int container_userns = -1;  /* rootless: the container's user namespace, which owns container_ns */
 
-static void loopback_up(void) {
+void net_loopback_up(void) {
   int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (s < 0) fail("socket(AF_INET)", "lo");
   struct ifreq ifr;
@@ -51,7 +55,10 @@ int net_socket(int in_container, int type) {
 }
 
 void net_live_in_container(void) {
-  if (container_ns >= 0 && setns(container_ns, CLONE_NEWNET) == 0) in_container_ns = 1;
+  if (container_ns < 0) return;
+  if (container_userns >= 0 && setns(container_userns, CLONE_NEWUSER) < 0) fail("setns", "container user namespace");
+  if (setns(container_ns, CLONE_NEWNET) < 0) fail("setns", "container network namespace");
+  in_container_ns = 1;
 }
 
 struct sockaddr_in net_address(uint32_t host_order_ip, int port) {
@@ -80,16 +87,30 @@ static int bound_port(int fd, const char *what) {
   return ntohs(a.sin_port);
 }
 
-void net_prepare(struct spec *spec) {
-  if (!(spec->clone_flags & CLONE_NEWNET)) return;
+/* Root: makes the container's namespace now, so the child only joins it. */
+static void make_namespace(struct spec *spec) {
   host_ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
   if (host_ns < 0) fail("open", "/proc/self/ns/net");
   if (unshare(CLONE_NEWNET) < 0) fail("unshare(CLONE_NEWNET)", "-");
   container_ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
   if (container_ns < 0) fail("open", "/proc/self/ns/net (container)");
-  loopback_up();
+  net_loopback_up();
   if (setns(host_ns, CLONE_NEWNET) < 0) fail("setns(host network)", "/proc/self/ns/net");
+  for (size_t i = 0; i < spec->n_networks; i++) network_attach(&spec->networks[i], (int)i, host_ns, container_ns);
   spec->clone_flags &= ~CLONE_NEWNET;
+}
+
+void net_prepare(struct spec *spec) {
+  if (!(spec->clone_flags & CLONE_NEWNET)) return;
+  if (!spec->userns.enabled) {
+    make_namespace(spec);
+  } else if (spec->n_host_access > 0) {
+    errno = ENOTSUP;  /* the relay, once in the container's user namespace, cannot connect to the host's ports */
+    fail("hostaccess", "(exposed host ports in a user namespace)");
+  } else if (spec->n_networks > 0) {
+    errno = ENOTSUP;  /* veths between namespaces of different user namespaces need one engine-wide user namespace */
+    fail("network", "(container networks in a user namespace)");
+  }
   char what[64];
   for (size_t i = 0; i < spec->n_publish; i++) {
     const struct port_request *p = &spec->publish[i];
@@ -106,10 +127,30 @@ void net_prepare(struct spec *spec) {
   }
 }
 
-void net_enter(void) {
-  if (container_ns >= 0 && setns(container_ns, CLONE_NEWNET) < 0) fail("setns(container network)", "-");
+int net_adopt(pid_t child, const struct spec *spec) {
+  if (!(spec->clone_flags & CLONE_NEWNET) || spec->n_publish == 0) return 0;  /* the relay is all that needs them */
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/ns/user", (int)child);
+  container_userns = open(path, O_RDONLY | O_CLOEXEC);
+  if (container_userns >= 0) {
+    snprintf(path, sizeof path, "/proc/%d/ns/net", (int)child);
+    container_ns = open(path, O_RDONLY | O_CLOEXEC);
+  }
+  if (container_userns < 0 || container_ns < 0) {
+    report_error("open", path, errno);
+    return -1;
+  }
+  return 0;
+}
+
+void net_enter(const struct spec *spec) {
+  if (container_ns >= 0) {
+    if (setns(container_ns, CLONE_NEWNET) < 0) fail("setns(container network)", "-");
+  } else if (spec->clone_flags & CLONE_NEWNET) {
+    net_loopback_up();  /* rootless: the clone made the namespace, in the container's user namespace */
+  }
 }
 
 int net_is_namespace_fd(int fd) {
-  return fd >= 0 && (fd == host_ns || fd == container_ns);
+  return fd >= 0 && (fd == host_ns || fd == container_ns || fd == container_userns);
 }

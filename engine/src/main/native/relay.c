@@ -303,10 +303,12 @@ static void close_inherited_fds(void) {
   closedir(dir);
 }
 
-static _Noreturn void relay_main(pid_t launcher) {
+/* ready_fd: the launcher hears of a failure to join the container's namespaces on it; closed once it is in. */
+static _Noreturn void relay_main(pid_t launcher, int ready_fd) {
   if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != launcher) _exit(0);
-  close_inherited_fds();
+  report_init(ready_fd);
   net_live_in_container();  /* most connections go there: no setns per connection */
+  close_inherited_fds();
   ep_fd = epoll_create1(EPOLL_CLOEXEC);
   char *datagram = malloc(MAX_DATAGRAM);
   if (ep_fd < 0 || !datagram) _exit(1);
@@ -342,14 +344,24 @@ static _Noreturn void relay_main(pid_t launcher) {
   }
 }
 
-void relay_start(void) {
-  if (n_forwards == 0) return;
+int relay_start(void) {
+  if (n_forwards == 0) return 0;
   pid_t launcher = getpid();
+  int ready[2];
+  if (pipe2(ready, O_CLOEXEC) < 0) fail("pipe2", "port relay");
   pid_t pid = fork();
   if (pid < 0) fail("fork", "port relay");
-  if (pid == 0) relay_main(launcher);
+  if (pid == 0) {
+    close(ready[0]);
+    relay_main(launcher, ready[1]);
+  }
+  close(ready[1]);
   relay_pid = pid;
   for (size_t i = 0; i < n_forwards; i++) close(forwards[i].fd);  /* the relay holds them now */
+  int joined = await_exec(ready[0]);
+  close(ready[0]);
+  if (joined < 0) relay_stop();
+  return joined;
 }
 
 void relay_stop(void) {

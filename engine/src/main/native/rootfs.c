@@ -19,6 +19,9 @@
 static const char *const DEVICES[] = {"null", "zero", "full", "random", "urandom", "tty"};
 #define N_DEVICES (sizeof DEVICES / sizeof DEVICES[0])
 static int device_fds[N_DEVICES];
+/* proc and sysfs, made while the host's are still visible: a user namespace may not mount them afterwards. */
+static int proc_fd = -1, sys_fd = -1;
+static int sys_is_host_bind;
 
 /* Docker's defaults: hidden entirely, or visible read-only. */
 static const char *const MASKED[] = {
@@ -55,6 +58,18 @@ static void do_mount(const char *source, const char *target, const char *type, u
 #define SYS_open_tree 428
 #define SYS_move_mount 429
 #endif
+#ifndef SYS_fsopen
+#define SYS_fsopen 430
+#define SYS_fsconfig 431
+#define SYS_fsmount 432
+#endif
+#define FSOPEN_CLOEXEC 1
+#define FSCONFIG_CMD_CREATE 6
+#define FSMOUNT_CLOEXEC 1
+#define MOUNT_ATTR_RDONLY 0x1
+#define MOUNT_ATTR_NOSUID 0x2
+#define MOUNT_ATTR_NODEV 0x4
+#define MOUNT_ATTR_NOEXEC 0x8
 #define OPEN_TREE_CLONE 1
 #define AT_RECURSIVE 0x8000
 #define MOVE_MOUNT_F_EMPTY_PATH 0x4
@@ -88,7 +103,31 @@ static void attach_tree(int fd, const char *target, int read_only) {
   if (read_only) remount_read_only(target);
 }
 
+/* A new, detached instance of FSTYPE for the current namespaces; -1 with errno when the kernel refuses. */
+static int new_detached_mount(const char *fstype, unsigned attributes) {
+  int fs = (int)syscall(SYS_fsopen, fstype, FSOPEN_CLOEXEC);
+  if (fs < 0) return -1;
+  int m = -1;
+  if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) == 0) {
+    m = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, attributes);
+  }
+  int saved = errno;
+  close(fs);
+  errno = saved;
+  return m;
+}
+
 void rootfs_open_sources(struct spec *spec) {
+  unsigned hardened = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+  proc_fd = new_detached_mount("proc", hardened);
+  if (proc_fd < 0) fail("fsmount(proc)", "/proc");
+  sys_fd = new_detached_mount("sysfs", hardened | MOUNT_ATTR_RDONLY);
+  if (sys_fd < 0 && errno == EPERM) {  /* a user namespace that does not own the network namespace */
+    sys_fd = clone_tree("/sys");
+    sys_is_host_bind = 1;
+  } else if (sys_fd < 0) {
+    fail("fsmount(sysfs)", "/sys");
+  }
   for (size_t i = 0; i < N_DEVICES; i++) {
     char path[32];
     snprintf(path, sizeof path, "/dev/%s", DEVICES[i]);
@@ -126,6 +165,8 @@ static void mount_overlay(const struct spec *spec) {
   bad |= append(data, &o, sizeof data, spec->upper, 1);
   bad |= append(data, &o, sizeof data, ",workdir=", 0);
   bad |= append(data, &o, sizeof data, spec->work, 1);
+  /* In a user namespace overlay keeps whiteouts and opaque markers in user.overlay.* xattrs. */
+  if (spec->userns.enabled) bad |= append(data, &o, sizeof data, ",userxattr", 0);
   if (bad) {
     errno = E2BIG;  /* one page of mount data: too many layers for this kernel interface */
     fail("mount(overlay) data", spec->rootfs);
@@ -149,7 +190,7 @@ void rootfs_enter(const struct spec *spec) {
   if (chdir("/") < 0) fail("chdir", "/");
 }
 
-static void populate_dev(void) {
+static void populate_dev(const struct spec *spec) {
   mkdir_p("/dev", 0755);
   do_mount("tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k");
   for (size_t i = 0; i < N_DEVICES; i++) {
@@ -159,7 +200,10 @@ static void populate_dev(void) {
     attach_tree(device_fds[i], path, 0);
   }
   mkdir_p("/dev/pts", 0755);
-  do_mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620,gid=5");
+  /* gid 5 (tty) owns the terminals, unless a user namespace leaves it unmapped. */
+  int tty_mapped = !spec->userns.enabled || userns_maps_id(spec->userns.gids, spec->userns.n_gids, 5);
+  do_mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+           tty_mapped ? "newinstance,ptmxmode=0666,mode=0620,gid=5" : "newinstance,ptmxmode=0666,mode=0620");
   if (symlink("pts/ptmx", "/dev/ptmx") < 0) fail("symlink", "/dev/ptmx");
   mkdir_p("/dev/shm", 01777);
   do_mount("shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k");
@@ -221,10 +265,10 @@ static void mask_paths(void) {
 
 void rootfs_populate(struct spec *spec) {
   mkdir_p("/proc", 0555);
-  do_mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+  attach_tree(proc_fd, "/proc", 0);
   mkdir_p("/sys", 0555);
-  do_mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, NULL);
-  populate_dev();
+  attach_tree(sys_fd, "/sys", sys_is_host_bind);
+  populate_dev(spec);
   for (size_t i = 0; i < spec->n_mounts; i++) add_mount(&spec->mounts[i]);
   mask_paths();
   mkdir_p(spec->cwd, 0755);

@@ -1,10 +1,12 @@
 /*
  * The container spec arrives as NUL-terminated "key=value" entries. Repeated keys append (arg, env, group,
- * overlay.lower, publish, hostaccess); "mount=bind|tmpfs" starts a mount that the following mount.* keys describe.
+ * overlay.lower, publish, hostaccess); "mount=bind|tmpfs" starts a mount that the following mount.* keys describe,
+ * "network=NETNS_PATH" a network to join, whose "network.address=A.B.C.D/PREFIX" follows.
  */
 #include "launcher.h"
 
 #include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,6 +36,16 @@ static int parse_publish(char *v, struct port_request *p) {
   p->udp = !strcmp(v, "udp");
   *c = *h = ':';
   return ok ? 0 : -1;
+}
+
+/* "INSIDE OUTSIDE COUNT", one line of a uid_map or gid_map. */
+static int parse_range(const char *s, struct id_range *ranges, size_t *n) {
+  if (*n == MAX_ID_RANGES) return -1;
+  struct id_range r;
+  char tail;
+  if (sscanf(s, "%u %u %u%c", &r.inside, &r.outside, &r.count, &tail) != 3 || r.count == 0) return -1;
+  ranges[(*n)++] = r;
+  return 0;
 }
 
 static int parse_namespaces(const char *list) {
@@ -72,12 +84,19 @@ int spec_parse(char *buf, size_t len, struct spec *spec, const char **bad_entry)
   spec->mounts = calloc(entries + 1, sizeof *spec->mounts);
   spec->publish = calloc(entries + 1, sizeof *spec->publish);
   spec->host_access = calloc(entries + 1, sizeof *spec->host_access);
+  spec->remove = calloc(entries + 1, sizeof *spec->remove);
+  spec->chown = calloc(entries + 1, sizeof *spec->chown);
+  spec->link_sources = calloc(entries + 1, sizeof *spec->link_sources);
+  spec->link_targets = calloc(entries + 1, sizeof *spec->link_targets);
+  spec->networks = calloc(entries + 1, sizeof *spec->networks);
   if (!spec->lower || !spec->argv || !spec->env || !spec->groups || !spec->mounts || !spec->publish ||
-      !spec->host_access) {
+      !spec->host_access || !spec->remove || !spec->chown || !spec->link_sources || !spec->link_targets ||
+      !spec->networks) {
     *bad_entry = "(out of memory)";
     return -1;
   }
   struct mount_request *m = NULL;
+  struct network_request *net = NULL;
   for (char *e = buf, *next; e < buf + len; e = next) {
     next = e + strlen(e) + 1;
     char *eq = strchr(e, '=');
@@ -86,7 +105,22 @@ int spec_parse(char *buf, size_t len, struct spec *spec, const char **bad_entry)
     *eq = 0;
     const char *k = e, *v = eq + 1;
     unsigned id;
-    if (!strcmp(k, "rootfs")) spec->rootfs = v;
+    if (!strcmp(k, "task") && !strcmp(v, "run")) spec->task = TASK_RUN;
+    else if (!strcmp(k, "task") && !strcmp(v, "remove")) spec->task = TASK_REMOVE;
+    else if (!strcmp(k, "task") && !strcmp(v, "chown")) spec->task = TASK_CHOWN;
+    else if (!strcmp(k, "task") && !strcmp(v, "link")) spec->task = TASK_LINK;
+    else if (!strcmp(k, "link.source")) spec->link_sources[spec->n_links] = v;
+    else if (!strcmp(k, "link.target") && spec->link_sources[spec->n_links]) spec->link_targets[spec->n_links++] = v;
+    else if (!strcmp(k, "userns.uid") && !parse_range(v, spec->userns.uids, &spec->userns.n_uids)) {
+      spec->userns.enabled = 1;
+    } else if (!strcmp(k, "userns.gid") && !parse_range(v, spec->userns.gids, &spec->userns.n_gids)) {
+      spec->userns.enabled = 1;
+    } else if (!strcmp(k, "userns.newuidmap")) spec->userns.newuidmap = v;
+    else if (!strcmp(k, "userns.newgidmap")) spec->userns.newgidmap = v;
+    else if (!strcmp(k, "remove")) spec->remove[spec->n_remove++] = v;
+    else if (!strcmp(k, "chown.base")) spec->chown_base = v;
+    else if (!strcmp(k, "chown")) spec->chown[spec->n_chown++] = (char *)v;
+    else if (!strcmp(k, "rootfs")) spec->rootfs = v;
     else if (!strcmp(k, "overlay.base")) spec->overlay_base = v;
     else if (!strcmp(k, "overlay.lower")) spec->lower[spec->n_lower++] = v;
     else if (!strcmp(k, "overlay.upper")) spec->upper = v;
@@ -113,6 +147,10 @@ int spec_parse(char *buf, size_t len, struct spec *spec, const char **bad_entry)
       m = &spec->mounts[spec->n_mounts++];
       m->kind = !strcmp(v, "bind") ? MOUNT_BIND : MOUNT_TMPFS;
       m->source_fd = -1;
+    } else if (!strcmp(k, "network") && v[0] == '/') {
+      net = &spec->networks[spec->n_networks++];
+      net->netns = v;
+    } else if (net && !strcmp(k, "network.address") && !network_parse_address(v, net)) {
     } else if (m && !strcmp(k, "mount.source")) m->source = v;
     else if (m && !strcmp(k, "mount.target")) m->target = v;
     else if (m && !strcmp(k, "mount.data")) m->data = v;
@@ -129,6 +167,25 @@ int spec_parse(char *buf, size_t len, struct spec *spec, const char **bad_entry)
       return -1;
     }
   }
+  for (size_t i = 0; i < spec->n_networks; i++) {
+    if (!spec->networks[i].prefix) {
+      *bad_entry = "(network without network.address)";
+      return -1;
+    }
+  }
+  if (spec->userns.enabled && (spec->userns.n_uids == 0 || spec->userns.n_gids == 0)) {
+    *bad_entry = "(userns.uid without userns.gid, or the reverse)";
+    return -1;
+  }
+  if (spec->task == TASK_LINK && spec->link_sources[spec->n_links]) {
+    *bad_entry = "(link.source without link.target)";
+    return -1;
+  }
+  if (spec->task == TASK_CHOWN && !spec->chown_base) {
+    *bad_entry = "(task=chown without chown.base)";
+    return -1;
+  }
+  if (spec->task != TASK_RUN) return 0;
   if (spec->target_pid) {
     if (spec->argc == 0 && !(spec->builtin && !strcmp(spec->builtin, "copy-in"))) {
       *bad_entry = "(exec spec lacks arg)";

@@ -5,12 +5,12 @@ import dev.skiff.benchmarks.docker.DockerException;
 import dev.skiff.benchmarks.measure.MachineDescription;
 import dev.skiff.benchmarks.measure.Samples;
 import dev.skiff.benchmarks.measure.Timed;
+import dev.skiff.benchmarks.report.ComparisonFile;
 import dev.skiff.benchmarks.report.ResultFiles;
 import dev.skiff.engine.hash.Digest;
 import dev.skiff.engine.store.ImageRecord;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,9 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -77,6 +75,10 @@ public final class PullBenchmark implements Callable<Integer> {
       description = "A line for the report's notes, e.g. how this run was set up (repeatable).")
   private List<String> notes = List.of();
 
+  @Option(names = "--rows", paramLabel = "FILE",
+      description = "Also append the result rows to FILE, for benchmarks/run.sh's combined summary.")
+  private Path rows;
+
   @Option(names = "--results", paramLabel = "DIR", defaultValue = "benchmarks/results",
       description = "Where pull-<date>.csv and .md are written (default: ${DEFAULT-VALUE}).")
   private Path results;
@@ -86,7 +88,7 @@ public final class PullBenchmark implements Callable<Integer> {
     if (rounds < 1 || warmup < 0) {
       throw new IllegalArgumentException("--rounds must be at least 1 and --warmup at least 0");
     }
-    String registryAddress = registry != null ? registry : testEnvRegistry();
+    String registryAddress = registry != null ? registry : BenchmarkOptions.testEnvRegistry();
     Optional<DockerCli> docker = Optional.empty();
     String dockerMissing = null;
     if (noDocker) {
@@ -108,7 +110,7 @@ public final class PullBenchmark implements Callable<Integer> {
         .map(d -> d.serverVersion() + " (daemon at " + d.host() + "; gunzip: " + dockerGunzip() + ")")
         .orElse("not measured"));
 
-    SkiffColdPull skiff = new SkiffColdPull(work != null ? work : defaultWork());
+    SkiffColdPull skiff = new SkiffColdPull(work != null ? work : BenchmarkOptions.defaultWork());
     List<PullResult> measured = new ArrayList<>();
     for (String image : images) {
       measured.add(measure(registryAddress + "/" + image, image, skiff, docker));
@@ -123,6 +125,9 @@ public final class PullBenchmark implements Callable<Integer> {
     System.out.print(report.text());
     List<Path> files = ResultFiles.write(results, "pull", report.date(), report.csv(), report.markdown());
     System.out.println("\nWrote " + files.get(0) + " and " + files.get(1));
+    if (rows != null) {
+      ComparisonFile.append(rows, report.comparisons());
+    }
     return 0;
   }
 
@@ -190,38 +195,7 @@ public final class PullBenchmark implements Callable<Integer> {
     return unpigz ? "unpigz" : "Go's compress/gzip (no unpigz on PATH)";
   }
 
-  private static String testEnvRegistry() throws IOException {
-    Path file = Path.of(System.getProperty("skiff.testenv", ".test-env/test-env.properties"));
-    Properties props = new Properties();
-    try (InputStream in = Files.newInputStream(file)) {
-      props.load(in);
-    } catch (IOException e) {
-      throw new IOException("No --registry given and " + file.toAbsolutePath() + " cannot be read (" + e
-          + "); run test-env/setup.sh first, or pass --registry HOST:PORT", e);
-    }
-    String value = props.getProperty("registry");
-    if (value == null || value.isBlank()) {
-      throw new IOException(file.toAbsolutePath() + " names no registry; rerun test-env/setup.sh");
-    }
-    return value.strip();
-  }
-
-  private static Path defaultWork() {
-    String cache = System.getenv("SKIFF_BENCH_CACHE");
-    return Path.of(cache != null && !cache.isBlank() ? cache : "/var/cache/skiff-bench", "skiff");
-  }
-
   public static void main(String[] args) {
-    int code = new CommandLine(new PullBenchmark())
-        .setExecutionExceptionHandler((e, cmd, parsed) -> {
-          // The exceptions here say what failed and how to fix it; a stack trace would bury that.
-          cmd.getErr().println("pull-benchmark: " + e.getMessage());
-          if (Boolean.getBoolean("skiff.debug")) {
-            e.printStackTrace(cmd.getErr());
-          }
-          return 1;
-        })
-        .execute(args);
-    System.exit(code);
+    ReportOutput.main("pull-benchmark", new PullBenchmark(), args);
   }
 }

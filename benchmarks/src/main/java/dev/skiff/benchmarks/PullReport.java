@@ -2,7 +2,10 @@ package dev.skiff.benchmarks;
 
 import dev.skiff.benchmarks.measure.MachineDescription;
 import dev.skiff.benchmarks.measure.Samples;
+import dev.skiff.benchmarks.measure.Figure;
+import dev.skiff.benchmarks.report.Comparison;
 import dev.skiff.benchmarks.report.Table;
+import dev.skiff.benchmarks.report.Target;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -66,6 +69,13 @@ record PullReport(
       rows.add(row);
     }
     return new Table(header, rows).csv();
+  }
+
+  /** The rows for run.sh's combined summary: scenario 2, one per image, in seconds. */
+  List<Comparison> comparisons() {
+    return results.stream().map(r -> Comparison.of("2", "cold pull + unpack " + r.shortName(),
+        r.skiff().in(Figure.Unit.SECONDS), "docker pull", r.docker().map(d -> d.in(Figure.Unit.SECONDS)),
+        Target.ratioAtMost(target))).toList();
   }
 
   private List<String> notes() {

@@ -42,6 +42,14 @@ final class RunCommand implements Callable<Integer> {
       description = "Publish a container port on the host's 127.0.0.1, on HOSTPORT or a free port (repeatable).")
   private List<String> publish = new ArrayList<>();
 
+  @Option(names = "--network", paramLabel = "NETWORK", description = "Join a network made by 'skiff network create'"
+      + " (repeatable).")
+  private List<String> networks = new ArrayList<>();
+
+  @Option(names = {"--alias", "--network-alias"}, paramLabel = "ALIAS", description = "Another name for the container"
+      + " in its networks (repeatable).")
+  private List<String> aliases = new ArrayList<>();
+
   @Option(names = "--rm", description = "Accepted for Docker's sake: attached containers never outlive the command.")
   private boolean rm;
 
@@ -85,6 +93,12 @@ final class RunCommand implements Callable<Integer> {
     }
     spec.init(init);
     Engine engine = root.engine();
+    if (!aliases.isEmpty() && networks.isEmpty()) {
+      throw new IllegalArgumentException("--alias names the container in its networks; give a --network too");
+    }
+    for (String network : networks) {
+      spec.network(engine.storedNetworks().open(network), aliases.toArray(String[]::new));
+    }
     if (detach) {
       Container container = engine.create(spec.detached(true).build());
       container.start();

@@ -133,6 +133,32 @@ class CliIT {
   }
 
   @Test
+  void networkCreateRunByAliasListRemove() throws Exception {
+    String busybox = registry + "/library/busybox:1.35";
+    assertThat(skiff("network", "create", "backend").out()).isEqualTo("backend\n");
+    assertThat(skiff("network", "create", "backend").err()).contains("A network named backend exists already");
+    Result server = skiff("run", "-d", "--name", "web", "--network", "backend", "--alias", "api", busybox, "sh", "-c",
+        "mkdir /www && echo networked > /www/index.html && exec httpd -f -p 8080 -h /www");
+    assertThat(server.code()).as(server.err()).isZero();
+    String id = server.out().strip();
+
+    Result client = skiff("run", "--network", "backend", busybox, "sh", "-c", "for i in $(seq 100); do"
+        + " r=$(printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 1 api 8080 | tail -n 1) && [ -n \"$r\" ] && echo \"$r\""
+        + " && exit 0; sleep 0.1; done; exit 1");
+    assertThat(client.code()).as(client.err()).isZero();
+    assertThat(client.out()).isEqualTo("networked\n");
+    assertThat(skiff("network", "ls").out()).containsPattern("backend +10\\.\\d+\\.\\d+\\.0/24 +web\n");
+    assertThat(skiff("network", "rm", "backend").err()).contains("Network backend still has members web");
+
+    assertThat(skiff("rm", "-f", id).code()).isZero();
+    Result rm = skiff("network", "rm", "backend");
+    assertThat(rm.code()).as(rm.err()).isZero();
+    assertThat(skiff("network", "ls").out()).doesNotContain("backend");
+    assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).doesNotContain(store.toString());
+    assertThat(skiff("run", "--network", "backend", busybox, "true").err()).contains("No network named backend");
+  }
+
+  @Test
   void badInputGetsAMessageNotAStackTrace() throws Exception {
     Result bad = skiff("pull", "Not/A:Valid:Ref");
     assertThat(bad.code()).isEqualTo(1);

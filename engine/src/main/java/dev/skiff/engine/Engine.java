@@ -1,11 +1,15 @@
 package dev.skiff.engine;
 
+import dev.skiff.engine.fs.TreeRemover;
 import dev.skiff.engine.hash.Digest;
 import dev.skiff.engine.image.ImageConfig;
 import dev.skiff.engine.image.ImageReference;
+import dev.skiff.engine.layer.OwnershipRestorer;
 import dev.skiff.engine.lock.ImageLock;
 import dev.skiff.engine.lock.ImageLock.Pin;
 import dev.skiff.engine.lock.LockFile;
+import dev.skiff.engine.network.Network;
+import dev.skiff.engine.network.StoredNetworks;
 import dev.skiff.engine.pull.ImagePuller;
 import dev.skiff.engine.pull.PullListener;
 import dev.skiff.engine.pull.PullPolicy;
@@ -14,6 +18,7 @@ import dev.skiff.engine.runtime.Container;
 import dev.skiff.engine.runtime.ContainerException;
 import dev.skiff.engine.runtime.ContainerRuntime;
 import dev.skiff.engine.runtime.ContainerSpec;
+import dev.skiff.engine.runtime.UserNamespace;
 import dev.skiff.engine.store.ImageRecord;
 import dev.skiff.engine.store.ImageStore;
 import java.io.IOException;
@@ -41,19 +46,23 @@ public final class Engine implements AutoCloseable {
   private final Optional<ImageLock> lock;
   /** One pin per tag and engine: the lock file and registry are asked once, however many containers use it. */
   private final Map<ImageReference, FutureTask<Pin>> pins = new ConcurrentHashMap<>();
+  private final java.util.Set<Network> networks = ConcurrentHashMap.newKeySet();
 
   private Engine(EngineConfig config) throws IOException {
     warnUnlessFileNamesAreUtf8();
     this.config = config;
-    this.store = ImageStore.open(config.store());
-    this.runtime = ContainerRuntime.open(store);
+    Optional<UserNamespace> userNamespace =
+        UserNamespace.forCurrentUser(config.store().toAbsolutePath().normalize().resolve("bin"));
+    this.store = ImageStore.open(config.store(), userNamespace.<TreeRemover>map(u -> u).orElse(TreeRemover.PLAIN));
+    this.runtime = ContainerRuntime.open(store, userNamespace);
     RegistryClient registry = RegistryClient.builder()
         .insecureRegistries(config.insecureRegistries())
         .connectTimeout(config.connectTimeout())
         .readTimeout(config.readTimeout())
         .credentials(config.credentials())
         .build();
-    this.puller = new ImagePuller(store, registry, config.substitution(), config.platform(), config.pullConcurrency());
+    this.puller = new ImagePuller(store, registry, config.substitution(), config.platform(), config.pullConcurrency(),
+        userNamespace.<OwnershipRestorer>map(u -> u).orElse(OwnershipRestorer.NONE));
     this.lock = config.lockFile()
         .map(file -> new ImageLock(LockFile.at(file), this::currentDigest, config.lockUpdate()));
   }
@@ -217,6 +226,26 @@ public final class Engine implements AutoCloseable {
     }
   }
 
+  /**
+   * Creates a network that containers join with {@link ContainerSpec.Builder#network}; {@code name} shows in messages.
+   * It lives until closed, or until this engine is closed or this JVM ends.
+   */
+  public Network createNetwork(String name) throws IOException {
+    Network network = Network.create(name, runtime.networkNamespaces());
+    networks.add(network);
+    return network;
+  }
+
+  /** Creates a network with a generated name; see {@link #createNetwork(String)}. */
+  public Network createNetwork() throws IOException {
+    return createNetwork("network-" + Long.toHexString(System.nanoTime()));
+  }
+
+  /** The networks of the store that outlive this JVM, as the skiff command line keeps them. */
+  public StoredNetworks storedNetworks() {
+    return new StoredNetworks(store.root().resolve("networks"), runtime.networkNamespaces());
+  }
+
   /** An image in the store together with its parsed config. */
   public record StoredImage(ImageRecord record, ImageConfig config) {}
 
@@ -238,6 +267,7 @@ public final class Engine implements AutoCloseable {
   @Override
   public void close() {
     runtime.close();
+    networks.forEach(Network::close);
     puller.close();
   }
 }

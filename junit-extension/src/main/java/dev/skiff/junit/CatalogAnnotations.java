@@ -21,7 +21,8 @@ import org.junit.platform.commons.support.AnnotationSupport;
 /** Reads the catalog's annotations ({@link MySQL}, {@link MariaDB}, {@link Postgres}, {@link Redis}, {@link Node}). */
 final class CatalogAnnotations {
   /** One catalog annotation found on an element: what it defines and how it is named and kept. */
-  record Found(String description, String name, Lifecycle lifecycle, ContainerDefinition<?> definition) {}
+  record Found(Annotation annotation, String description, String name, Lifecycle lifecycle,
+      ContainerDefinition<?> definition) {}
 
   private record Reader<A extends Annotation>(Class<A> type, BiFunction<A, String, Found> read) {
     void readInto(AnnotatedElement element, List<Found> found, String where) {
@@ -80,7 +81,7 @@ final class CatalogAnnotations {
     String description = "@" + annotation.annotationType().getSimpleName() + "(version = \"" + version + "\""
         + (name.isEmpty() ? "" : ", name = \"" + name + "\"") + ")";
     try {
-      return new Found(description, name.isEmpty() ? defaultName : name, lifecycle, definition.get());
+      return new Found(annotation, description, name.isEmpty() ? defaultName : name, lifecycle, definition.get());
     } catch (IllegalArgumentException e) {
       throw new ExtensionConfigurationException(description + " on " + where + ": " + e.getMessage()
           + ". Fix the annotation.", e);

@@ -3,7 +3,6 @@ package dev.skiff.junit;
 import dev.skiff.catalog.ContainerDefinition;
 import dev.skiff.engine.runtime.Container;
 import dev.skiff.engine.runtime.ContainerSpec;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -17,7 +16,7 @@ import java.util.Optional;
  * @param definition the catalog definition it came from, which makes its handle; empty: the handle is the container
  */
 record Declaration(String name, Lifecycle lifecycle, Class<?> owner, Object key, String origin, ContainerSpec spec,
-    Optional<ContainerDefinition<?>> definition) {
+    Object source, Optional<ContainerDefinition<?>> definition) {
 
   /** What the test receives for it: the definition's handle type, else {@link Container}. */
   Class<?> handleType() {
@@ -35,12 +34,12 @@ record Declaration(String name, Lifecycle lifecycle, Class<?> owner, Object key,
   }
 
   /**
-   * What identifies a per-suite container: the whole spec and definition (definitions are values), so equal
-   * declarations in different classes share one.
+   * What identifies a per-suite container: its source — an annotation, equal to any annotation with the same
+   * attributes, or a field's spec or definition object (definitions are values: equal ones share) — so equal
+   * declarations in different classes share one container and different ones never do.
    */
   Object suiteKey() {
-    return List.of(spec.image(), spec.entrypoint(), spec.command(), spec.env(), spec.workingDir(), spec.user(),
-        spec.hostname(), spec.name(), spec.labels(), spec.mounts(), definition);
+    return source;
   }
 
   @Override

@@ -65,14 +65,14 @@ final class Declarations {
       ImageReference reference = parse(image.value(), origin);
       String name = image.name().isEmpty() ? lastComponent(reference) : image.name();
       Lifecycle lifecycle = image.lifecycle() == Lifecycle.DEFAULT ? fallback : image.lifecycle();
-      found.add(new Declaration(name, lifecycle, owner, List.of(element, i), origin, spec(image, origin),
+      found.add(new Declaration(name, lifecycle, owner, List.of(element, i), origin, spec(image, origin), image,
           Optional.empty()));
     }
     for (CatalogAnnotations.Found c : CatalogAnnotations.on(element, where)) {
       String origin = c.description() + " on " + where;
       Lifecycle lifecycle = c.lifecycle() == Lifecycle.DEFAULT ? fallback : c.lifecycle();
       found.add(new Declaration(c.name(), lifecycle, owner, List.of(element, c.description()), origin,
-          catalogSpec(c.definition(), origin), Optional.of(c.definition())));
+          catalogSpec(c.definition(), origin), c.annotation(), Optional.of(c.definition())));
     }
     return found;
   }
@@ -97,6 +97,13 @@ final class Declarations {
       }
       if (!image.name().isEmpty()) {
         spec.name(image.name());
+      }
+      spec.exposedPorts(image.ports());
+      ReadinessSpec.parse(image.waitFor(), image.ports().length > 0, origin).ifPresent(spec::waitingFor);
+      if (image.startupTimeoutSeconds() < 0) {
+        throw new IllegalArgumentException("startupTimeoutSeconds must not be negative");
+      } else if (image.startupTimeoutSeconds() > 0) {
+        spec.startupTimeout(java.time.Duration.ofSeconds(image.startupTimeoutSeconds()));
       }
       return spec.build();
     } catch (IllegalArgumentException e) {
@@ -132,7 +139,8 @@ final class Declarations {
     parse(spec.image(), origin);
     Lifecycle fallback = instance == null ? Lifecycle.PER_CLASS : Lifecycle.PER_TEST;
     Lifecycle lifecycle = annotation.lifecycle() == Lifecycle.DEFAULT ? fallback : annotation.lifecycle();
-    return new Declaration(name, lifecycle, owner, field, origin, spec, definition);
+    Object source = definition.isPresent() ? value : spec;
+    return new Declaration(name, lifecycle, owner, field, origin, spec, source, definition);
   }
 
   private static ImageReference parse(String reference, String origin) {
@@ -160,6 +168,13 @@ final class Declarations {
     }
     if (image.command().length > 0) {
       parts.add("command = " + quoted(image.command()));
+    }
+    if (image.ports().length > 0) {
+      parts.add("ports = " + Arrays.stream(image.ports()).mapToObj(String::valueOf)
+          .collect(Collectors.joining(", ", "{", "}")));
+    }
+    if (image.waitFor().length > 0) {
+      parts.add("waitFor = " + quoted(image.waitFor()));
     }
     if (image.lifecycle() != Lifecycle.DEFAULT) {
       parts.add("lifecycle = " + image.lifecycle());

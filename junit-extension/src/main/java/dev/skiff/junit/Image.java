@@ -51,6 +51,24 @@ public @interface Image {
   /** Replaces the image's command (Cmd). */
   String[] command() default {};
 
+  /**
+   * TCP ports of the container to publish on the host's 127.0.0.1, each on a free port; the test reads it with
+   * {@link dev.skiff.engine.runtime.Container#mappedPort(int)}. The container counts as started once all of them
+   * listen inside it, unless {@link #waitFor()} says otherwise.
+   */
+  int[] ports() default {};
+
+  /**
+   * When the container is ready, in {@link ReadinessSpec}'s notation: {@code "ports"}, {@code "log:REGEX"},
+   * {@code "log:REGEX:TIMES"}, {@code "http:/PATH"}, {@code "http:/PATH:STATUS"}, {@code "command:SHELL COMMAND"},
+   * {@code "healthcheck"}; several entries must all hold. Default: {@code "ports"} when {@link #ports()} are given,
+   * else ready once started.
+   */
+  String[] waitFor() default {};
+
+  /** How long the container may take to become ready, in seconds; 0 for the engine's default (60 s). */
+  int startupTimeoutSeconds() default 0;
+
   /** How long the container lives and who shares it. */
   Lifecycle lifecycle() default Lifecycle.DEFAULT;
 }

@@ -37,6 +37,16 @@ public record Samples(List<Duration> values) {
     return (double) median().toNanos() / other.median().toNanos();
   }
 
+  /** The same values in {@code unit} (a time unit). */
+  public Figure in(Figure.Unit unit) {
+    double perNano = switch (unit) {
+      case SECONDS -> 1e-9;
+      case MILLISECONDS -> 1e-6;
+      default -> throw new IllegalArgumentException("Times are not measured in " + unit.symbol());
+    };
+    return Figure.of(values.stream().map(d -> d.toNanos() * perNano).toList(), unit);
+  }
+
   /** E.g. {@code 1.23 s (1.10–1.40)}: median, then min–max. */
   public String summary() {
     return seconds(median()) + " s (" + seconds(min()) + "–" + seconds(max()) + ")";

@@ -47,8 +47,10 @@ public final class TreeDeleter {
         if (exc instanceof NoSuchFileException) {
           return FileVisitResult.CONTINUE;
         }
-        // An unreadable directory: open it up and try once more.
-        makeWritable(file);
+        // An unreadable directory: open it up and try once more; one whose modes are not the reason stays a failure.
+        if (!makeWritable(file)) {
+          throw exc;
+        }
         delete(file);
         return FileVisitResult.CONTINUE;
       }
@@ -62,16 +64,19 @@ public final class TreeDeleter {
     return true;
   }
 
-  private static void makeWritable(Path dir) throws IOException {
+  /** Returns whether it changed the modes. */
+  private static boolean makeWritable(Path dir) throws IOException {
     if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-      return;
+      return false;
     }
     Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
     Set<PosixFilePermission> needed = EnumSet.of(
         PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE);
-    if (!perms.containsAll(needed)) {
-      perms.addAll(needed);
-      Files.setPosixFilePermissions(dir, perms);
+    if (perms.containsAll(needed)) {
+      return false;
     }
+    perms.addAll(needed);
+    Files.setPosixFilePermissions(dir, perms);
+    return true;
   }
 }

@@ -14,16 +14,23 @@ import java.util.Objects;
  * <p>Entries that would reach outside the directory are refused with a {@link LayerException}: {@code ..} that
  * climbs above the root, and paths or hardlink targets below a symlink. Names are taken relative to the root, as
  * Docker does, so a leading {@code /} or {@code ./} is harmless. Ownership and devices need {@link
- * UnpackOptions#privileged()}.
+ * UnpackOptions#privileged()}; without, the owners the layer records go to an {@link OwnershipRestorer}.
  *
  * <p>Each call reads the blob and decompresses it on a thread of its own while the calling thread writes the
  * files, so one layer keeps two cores busy. Calls may run concurrently, each into its own directory.
  */
 public final class LayerUnpacker {
   private final UnpackOptions options;
+  private final OwnershipRestorer owners;
 
   public LayerUnpacker(UnpackOptions options) {
+    this(options, OwnershipRestorer.NONE);
+  }
+
+  /** @param owners restores the owners an unprivileged unpack could not set */
+  public LayerUnpacker(UnpackOptions options, OwnershipRestorer owners) {
     this.options = Objects.requireNonNull(options, "options");
+    this.owners = Objects.requireNonNull(owners, "owners");
   }
 
   /**
@@ -39,8 +46,13 @@ public final class LayerUnpacker {
    */
   public UnpackedLayer unpack(InputStream blob, Path emptyDir, String what) throws IOException {
     try (TarReader tar = new TarReader(TarPipe.start(blob, what))) {
-      List<CrossLayerLink> crossLayerLinks = new TarExtractor(emptyDir, options, what).extractAll(tar);
+      TarExtractor extractor = new TarExtractor(emptyDir, options, what);
+      List<CrossLayerLink> crossLayerLinks = extractor.extractAll(tar);
       TarPipe.Digests digests = tar.finish();
+      List<FileOwner> foreign = extractor.foreignOwners();
+      if (!foreign.isEmpty()) {
+        owners.restore(emptyDir, foreign, what);
+      }
       return new UnpackedLayer(digests.blobDigest(), digests.blobSize(), digests.diffId(), digests.size(),
           digests.compression(), crossLayerLinks);
     }

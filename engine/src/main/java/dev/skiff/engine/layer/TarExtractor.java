@@ -77,6 +77,11 @@ final class TarExtractor {
     return crossLayerLinks;
   }
 
+  /** After {@link #extractAll}: the entries whose owners were not set, see {@link TreeWriter#foreignOwners()}. */
+  List<FileOwner> foreignOwners() {
+    return tree.foreignOwners();
+  }
+
   private void extract(TarArchiveEntry entry, TarReader tar) throws IOException {
     String path = EntryPath.normalize(entry.getName());
     String name = EntryPath.fileName(path);

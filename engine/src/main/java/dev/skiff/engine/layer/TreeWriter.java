@@ -7,7 +7,10 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,16 +26,20 @@ final class TreeWriter {
     T create() throws IOException;
   }
 
+  private final Path root;
   private final RealDirectories dirs;
   private final DirectoryAttributes directoryAttributes = new DirectoryAttributes();
   private final boolean privileged;
   private final String what;
+  /** Unprivileged: the owners that could not be set, by relative path; only the entries that end up on disk. */
+  private final NavigableMap<String, FileOwner> foreignOwners = new TreeMap<>();
 
   /**
    * @param privileged whether to set owners
    * @param what names what is written, for log messages
    */
   TreeWriter(Path root, boolean privileged, String what) {
+    this.root = root;
     this.dirs = new RealDirectories(root);
     this.privileged = privileged;
     this.what = what;
@@ -81,10 +88,17 @@ final class TreeWriter {
 
   /** Removes {@code file} at relative {@code path}, with everything below it. */
   void remove(String path, Path file) throws IOException {
+    foreignOwners.remove(path);
     if (TreeDeleter.delete(file)) {
       dirs.forget(path);
       directoryAttributes.forget(path);
+      foreignOwners.subMap(path + "/", path + "/\uffff").clear();
     }
+  }
+
+  /** Entries whose owner is not root and was not set (unprivileged), in path order. */
+  List<FileOwner> foreignOwners() {
+    return List.copyOf(foreignOwners.values());
   }
 
   /** Owner, mode (unless a symlink, which has none), xattrs, then times: chown clears setuid bits and capabilities. */
@@ -107,6 +121,13 @@ final class TreeWriter {
   private void setOwnerAndXattrs(Path file, Metadata metadata, boolean setMode) throws IOException {
     if (privileged) {
       Posix.lchown(file, metadata.uid(), metadata.gid());
+    } else {
+      String path = root.relativize(file).toString();
+      if (metadata.uid() != 0 || metadata.gid() != 0) {
+        foreignOwners.put(path, new FileOwner(path, metadata.uid(), metadata.gid(), metadata.mode()));
+      } else {
+        foreignOwners.remove(path);
+      }
     }
     if (setMode) {
       Posix.chmod(file, metadata.mode());

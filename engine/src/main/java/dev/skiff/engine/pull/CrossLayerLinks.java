@@ -2,17 +2,16 @@ package dev.skiff.engine.pull;
 
 import dev.skiff.engine.hash.Digest;
 import dev.skiff.engine.layer.CrossLayerLink;
+import dev.skiff.engine.layer.OwnershipRestorer;
 import dev.skiff.engine.store.ImageRecord;
 import dev.skiff.engine.store.ImageStore;
 import dev.skiff.engine.store.LayerChain;
 import dev.skiff.engine.store.LayerRecord;
 import dev.skiff.engine.store.StoreLock;
-import dev.skiff.engine.fs.TreeDeleter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 
@@ -23,9 +22,11 @@ import java.util.List;
  */
 final class CrossLayerLinks {
   private final ImageStore store;
+  private final OwnershipRestorer owners;
 
-  CrossLayerLinks(ImageStore store) {
+  CrossLayerLinks(ImageStore store, OwnershipRestorer owners) {
     this.store = store;
+    this.owners = owners;
   }
 
   void resolve(ImageRecord image) throws IOException {
@@ -59,11 +60,11 @@ final class CrossLayerLinks {
         }
         Path target = fs.resolve(link.path());
         Files.createDirectories(target.getParent());
-        Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+        owners.copy(source, target);
       }
       store.commitFixup(work, chain);
     } finally {
-      TreeDeleter.delete(work);
+      store.delete(work);
     }
   }
 

@@ -10,6 +10,7 @@ import dev.skiff.engine.image.ImageReference;
 import dev.skiff.engine.image.ManifestDocument;
 import dev.skiff.engine.image.Platform;
 import dev.skiff.engine.layer.LayerUnpacker;
+import dev.skiff.engine.layer.OwnershipRestorer;
 import dev.skiff.engine.layer.UnpackOptions;
 import dev.skiff.engine.registry.RegistryClient;
 import dev.skiff.engine.registry.RegistryClient.ManifestResponse;
@@ -45,6 +46,7 @@ public final class ImagePuller implements AutoCloseable {
   private final RegistryClient registry;
   private final ImageNameSubstitution substitution;
   private final Platform platform;
+  private final OwnershipRestorer owners;
   private final LayerUnpacker unpacker;
   private final ExecutorService downloads;
 
@@ -53,11 +55,21 @@ public final class ImagePuller implements AutoCloseable {
    */
   public ImagePuller(ImageStore store, RegistryClient registry, ImageNameSubstitution substitution, Platform platform,
       int concurrentDownloads) {
+    this(store, registry, substitution, platform, concurrentDownloads, OwnershipRestorer.NONE);
+  }
+
+  /**
+   * @param concurrentDownloads layers downloaded at once, across all pulls of this puller
+   * @param owners gives files the owners their layers record when this process cannot (not root)
+   */
+  public ImagePuller(ImageStore store, RegistryClient registry, ImageNameSubstitution substitution, Platform platform,
+      int concurrentDownloads, OwnershipRestorer owners) {
     this.store = store;
     this.registry = registry;
     this.substitution = substitution;
     this.platform = platform;
-    this.unpacker = new LayerUnpacker(UnpackOptions.forCurrentUser());
+    this.owners = owners;
+    this.unpacker = new LayerUnpacker(UnpackOptions.forCurrentUser(), owners);
     this.downloads = Executors.newFixedThreadPool(concurrentDownloads, r -> {
       Thread t = new Thread(r, "skiff-pull-" + THREADS.incrementAndGet());
       t.setDaemon(true);
@@ -153,7 +165,7 @@ public final class ImagePuller implements AutoCloseable {
     }
     ImageRecord record = new ImageRecord(image.toString(), source.toString(), indexDigest, chosen.digest(),
         manifest.config().digest(), config.os() + "/" + config.architecture(), layers, Instant.now());
-    new CrossLayerLinks(store).resolve(record);
+    new CrossLayerLinks(store, owners).resolve(record);
     store.putImage(record);
     return record;
   }

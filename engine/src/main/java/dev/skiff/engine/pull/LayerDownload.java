@@ -9,7 +9,6 @@ import dev.skiff.engine.registry.RegistryClient;
 import dev.skiff.engine.store.ImageStore;
 import dev.skiff.engine.store.LayerRecord;
 import dev.skiff.engine.store.StoreLock;
-import dev.skiff.engine.fs.TreeDeleter;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -64,7 +63,7 @@ final class LayerDownload {
             unpacked.compression().name().toLowerCase(java.util.Locale.ROOT), unpacked.crossLayerLinks()));
         listener.layerDone(blob.digest(), blob.size());
       } finally {
-        TreeDeleter.delete(work); // gone already when committed
+        store.delete(work); // gone already when committed
       }
     }
   }

@@ -1,6 +1,7 @@
 package dev.skiff.engine.runtime;
 
 import dev.skiff.engine.image.ImageConfig;
+import dev.skiff.engine.network.Membership;
 import dev.skiff.engine.wait.ContainerNotReadyException;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -41,6 +42,7 @@ public final class Container implements AutoCloseable {
   private final int stopSignal;
   private final ContainerDirectory directory;
   private final LauncherSpec launcherSpec;
+  private final List<Membership> memberships;
   private final ContainerRuntime runtime;
   private final ExecDefaults execDefaults;
   private final ExecLauncher execLauncher;
@@ -50,8 +52,8 @@ public final class Container implements AutoCloseable {
   private State state = State.CREATED;
 
   Container(String id, String name, ContainerSpec spec, ImageConfig imageConfig, int stopSignal,
-      ContainerDirectory directory, LauncherSpec launcherSpec, ContainerRuntime runtime, ExecDefaults execDefaults,
-      boolean detached) {
+      ContainerDirectory directory, LauncherSpec launcherSpec, List<Membership> memberships,
+      ContainerRuntime runtime, ExecDefaults execDefaults, boolean detached) {
     this.id = id;
     this.name = name;
     this.image = spec.image();
@@ -60,6 +62,7 @@ public final class Container implements AutoCloseable {
     this.stopSignal = stopSignal;
     this.directory = directory;
     this.launcherSpec = launcherSpec;
+    this.memberships = List.copyOf(memberships);
     this.runtime = runtime;
     this.execDefaults = execDefaults;
     this.detached = detached;
@@ -312,6 +315,7 @@ public final class Container implements AutoCloseable {
             + directory.path() + " is kept", e);
       }
     }
+    ContainerRuntime.leave(memberships);
     directory.delete();
     state = State.REMOVED;
     runtime.forget(this);

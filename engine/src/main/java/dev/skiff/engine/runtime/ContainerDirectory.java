@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.skiff.engine.fs.TreeDeleter;
+import dev.skiff.engine.fs.TreeRemover;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -32,9 +33,11 @@ final class ContainerDirectory {
   private static final int MAX_SOCKET_PATH = 107;
 
   private final Path dir;
+  private final TreeRemover remover;
 
-  private ContainerDirectory(Path dir) {
+  private ContainerDirectory(Path dir, TreeRemover remover) {
     this.dir = dir;
+    this.remover = remover;
   }
 
   /**
@@ -42,11 +45,11 @@ final class ContainerDirectory {
    *
    * @throws FileAlreadyExistsException when another container has this short id
    */
-  static ContainerDirectory create(Path containers, String id, String name, String image, Map<String, String> labels)
-      throws IOException {
+  static ContainerDirectory create(Path containers, TreeRemover remover, String id, String name, String image,
+      Map<String, String> labels) throws IOException {
     Path dir = containers.resolve(id.substring(0, 12));
     Files.createDirectory(dir);
-    ContainerDirectory d = new ContainerDirectory(dir);
+    ContainerDirectory d = new ContainerDirectory(dir, remover);
     if (d.controlSocket().toString().length() > MAX_SOCKET_PATH) {
       TreeDeleter.delete(dir);
       throw new ContainerException("The store path " + containers.getParent() + " is too long for the container's"
@@ -108,9 +111,9 @@ final class ContainerDirectory {
         StandardCopyOption.REPLACE_EXISTING);
   }
 
-  /** Opens the directory of an existing container. */
-  static ContainerDirectory of(Path dir) {
-    return new ContainerDirectory(dir);
+  /** Opens the directory of an existing container; {@code remover} deletes it. */
+  static ContainerDirectory of(Path dir, TreeRemover remover) {
+    return new ContainerDirectory(dir, remover);
   }
 
   /** container.json as a tree. */
@@ -158,7 +161,7 @@ final class ContainerDirectory {
 
   /** Deletes everything; the container's mounts vanished with its mount namespace. */
   void delete() throws IOException {
-    TreeDeleter.delete(dir);
+    remover.remove(dir);
   }
 
   /**
@@ -166,7 +169,7 @@ final class ContainerDirectory {
    *
    * @return how many were removed
    */
-  static int removeStale(Path containers) throws IOException {
+  static int removeStale(Path containers, TreeRemover remover) throws IOException {
     List<Path> stale = new ArrayList<>();
     try (Stream<Path> dirs = Files.list(containers)) {
       for (Path dir : (Iterable<Path>) dirs::iterator) {
@@ -178,7 +181,7 @@ final class ContainerDirectory {
     for (Path dir : stale) {
       LOG.info("Removing {}, left by a JVM that is gone", dir);
       detachMountsUnder(dir);
-      TreeDeleter.delete(dir);
+      remover.remove(dir);
     }
     return stale.size();
   }

@@ -54,9 +54,9 @@ final class ContainerExec {
   static LauncherSession start(ExecLauncher launcher, long pid, ExecDefaults defaults, ExecSpec spec,
       InputStream stdin, ContainerLogs logs, java.util.function.Consumer<Process> attach) throws IOException {
     ProcessSettings container = defaults.process();
-    ImageUsers.Identity identity = spec.user().isPresent()
+    ImageUsers.Identity identity = launcher.runtime().runnable(spec.user().isPresent()
         ? defaults.users().resolve(spec.user().get(), "container " + launcher.container())
-        : container.identity();
+        : container.identity(), "container " + launcher.container());
     Map<String, String> env = new LinkedHashMap<>();
     for (String entry : container.env()) {
       int eq = entry.indexOf('=');

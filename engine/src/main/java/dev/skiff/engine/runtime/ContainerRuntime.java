@@ -1,6 +1,9 @@
 package dev.skiff.engine.runtime;
 
+import dev.skiff.engine.fs.TreeRemover;
 import dev.skiff.engine.image.ImageConfig;
+import dev.skiff.engine.network.Membership;
+import dev.skiff.engine.network.NetworkNamespaces;
 import dev.skiff.engine.store.ImageRecord;
 import dev.skiff.engine.store.ImageStore;
 import java.io.IOException;
@@ -15,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -27,8 +31,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns pulled images into containers: an overlay of the image's layers plus a writable layer per container, run by
- * the skiff-launcher in new PID, mount, UTS, IPC and network namespaces. Containers live under
- * {@code STORE/containers/}; opening a runtime removes those whose JVM died. Closing it removes its containers.
+ * the skiff-launcher in new PID, mount, UTS, IPC and network namespaces, and for a user other than root in a new
+ * {@link UserNamespace} too. Containers live under {@code STORE/containers/}; opening a runtime removes those whose
+ * JVM died. Closing it removes its containers.
  */
 public final class ContainerRuntime implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ContainerRuntime.class);
@@ -36,32 +41,49 @@ public final class ContainerRuntime implements AutoCloseable {
 
   private final ImageStore store;
   private final Path containers;
+  private final Optional<UserNamespace> userNamespace;
+  private final TreeRemover remover;
   private final Set<Container> live = ConcurrentHashMap.newKeySet();
   private final ExecutorService io;
   private volatile LauncherBinary launcher;
+  private final NetworkHolders networks;
   private final StoredContainers stored;
 
-  private ContainerRuntime(ImageStore store, Path containers) {
+  private ContainerRuntime(ImageStore store, Path containers, Optional<UserNamespace> userNamespace,
+      TreeRemover remover) {
     this.store = store;
     this.containers = containers;
+    this.userNamespace = userNamespace;
+    this.remover = remover;
+    this.networks = new NetworkHolders(this, store.root().resolve("networks"));
     AtomicInteger n = new AtomicInteger();
     this.io = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "skiff-container-io-" + n.incrementAndGet());
       t.setDaemon(true);
       return t;
     });
-    this.stored = new StoredContainers(this, containers);
+    this.stored = new StoredContainers(this, containers, remover);
   }
 
   /** Opens the runtime over {@code store}, removing what containers of dead JVMs left there. */
   public static ContainerRuntime open(ImageStore store) throws IOException {
+    return open(store, UserNamespace.forCurrentUser(store.root().resolve("bin")));
+  }
+
+  /**
+   * Opens the runtime over {@code store}, removing what containers of dead JVMs left there.
+   *
+   * @param userNamespace what containers run in when this process is not root; empty for root
+   */
+  public static ContainerRuntime open(ImageStore store, Optional<UserNamespace> userNamespace) throws IOException {
     Path containers = store.root().resolve("containers");
     Files.createDirectories(containers);
-    int removed = ContainerDirectory.removeStale(containers);
+    TreeRemover remover = userNamespace.<TreeRemover>map(u -> u).orElse(TreeRemover.PLAIN);
+    int removed = ContainerDirectory.removeStale(containers, remover);
     if (removed > 0) {
       LOG.info("Removed {} container(s) left by JVMs that are gone", removed);
     }
-    return new ContainerRuntime(store, containers);
+    return new ContainerRuntime(store, containers, userNamespace, remover);
   }
 
   /**
@@ -70,10 +92,6 @@ public final class ContainerRuntime implements AutoCloseable {
    * @throws ContainerException when this process may not run containers, or the spec does not fit the image
    */
   public Container create(ContainerSpec spec, ImageRecord image, ImageConfig config) throws IOException {
-    if (!Syscalls.isRoot()) {
-      throw new ContainerException("Cannot run " + spec.image() + ": not root. Containers need root for now;"
-          + " rootless containers (user namespaces) come in a later Skiff version. Run this JVM as root.");
-    }
     List<Path> layersTopFirst = new ArrayList<>(store.rootfsLayers(image));
     java.util.Collections.reverse(layersTopFirst);
     String id = null;
@@ -81,7 +99,7 @@ public final class ContainerRuntime implements AutoCloseable {
     for (int attempt = 0; dir == null; attempt++) {
       id = newId();
       try {
-        dir = ContainerDirectory.create(containers, id, spec.name().orElse(id.substring(0, 12)), spec.image(),
+        dir = ContainerDirectory.create(containers, remover, id, spec.name().orElse(id.substring(0, 12)), spec.image(),
             spec.labels());
       } catch (FileAlreadyExistsException e) {
         if (attempt == 3) {
@@ -89,19 +107,33 @@ public final class ContainerRuntime implements AutoCloseable {
         }
       }
     }
+    List<Membership> memberships = new ArrayList<>();
     try {
       ImageUsers users = ImageUsers.read(layersTopFirst);
       ProcessSettings process = ProcessSettings.resolve(spec, config, users, id.substring(0, 12));
-      LauncherSpec launch = new LauncherSpec()
+      if (userNamespace.isPresent() && !spec.exposedHostPorts().isEmpty()) {
+        throw new ContainerException("Cannot run " + spec.image() + ": exposeHostPorts is not supported rootless yet"
+            + " (the port relay cannot reach the host's ports from the container's user namespace). Publish the"
+            + " container's ports instead, or run this JVM as root.");
+      }
+      if (userNamespace.isPresent() && !spec.networks().isEmpty()) {
+        throw new ContainerException("Cannot run " + spec.image() + ": container networks are not supported rootless"
+            + " yet (their links need every container of the engine in one user namespace). Reach other containers"
+            + " through published ports, or run this JVM as root.");
+      }
+      ImageUsers.Identity identity = runnable(process.identity(), spec.image());
+      LauncherSpec launch = inUserNamespace(new LauncherSpec())
           .put("rootfs", dir.rootfs().toString())
           .overlay(store.root(), layersTopFirst, dir.upper(), dir.work())
           .put("hostname", process.hostname())
-          .process(process.argv(), process.env(), process.workingDir(), process.identity());
+          .process(process.argv(), process.env(), process.workingDir(), identity);
       Map<String, Path> etcFiles = dir.writeEtcFiles(process.hostname());
       for (Map.Entry<String, Path> etc : etcFiles.entrySet()) {
         launch.bind(etc.getValue(), etc.getKey(), false);
       }
       PortRelay.configure(launch, spec, config, etcFiles.get("/etc/hosts"));
+      String name = spec.name().orElse(id.substring(0, 12));
+      joinNetworks(spec, name, etcFiles.get("/etc/hosts"), launch, memberships);
       for (ContainerSpec.Mount m : spec.mounts()) {
         if (m.type() == ContainerSpec.Mount.Type.BIND) {
           if (!Files.exists(m.source().get())) {
@@ -124,17 +156,77 @@ public final class ContainerRuntime implements AutoCloseable {
       }
       launch.put("exit.file", dir.exitFile().toString());
       int stopSignal = config.stopSignal().map(Signals::parse).orElse(Signals.SIGTERM);
-      String name = spec.name().orElse(id.substring(0, 12));
       ExecDefaults execDefaults = new ExecDefaults(process, dir.upper(), layersTopFirst);
       ContainerRecords.describe(dir, process.argv(), stopSignal, execDefaults);
-      Container c = new Container(id, name, spec, config, stopSignal, dir, launch, this, execDefaults,
+      Container c = new Container(id, name, spec, config, stopSignal, dir, launch, memberships, this, execDefaults,
           spec.detached());
       live.add(c);
       return c;
     } catch (IOException | RuntimeException e) {
+      leave(memberships);
       dir.delete();
       throw e;
     }
+  }
+
+  /** {@code spec} with the user namespace's maps, for a launcher that starts or joins a container rootless. */
+  private LauncherSpec inUserNamespace(LauncherSpec spec) {
+    return userNamespace.map(u -> u.map().addTo(spec)).orElse(spec);
+  }
+
+  /**
+   * The identity as this runtime can give it: rootless, its uid and gid must be mapped; supplementary groups that
+   * are not are left out (a single-id map allows none, as setgroups is denied there).
+   *
+   * @param what the image or container, for the message
+   */
+  ImageUsers.Identity runnable(ImageUsers.Identity identity, String what) throws ContainerException {
+    if (userNamespace.isEmpty()) {
+      return identity;
+    }
+    UserNamespaceMap map = userNamespace.get().map();
+    if (!map.mapsUid(identity.uid()) || !map.mapsGid(identity.gid())) {
+      throw new ContainerException("Cannot run " + what + " as uid " + identity.uid() + ", gid " + identity.gid()
+          + " rootless: this user's namespace maps only container ids 0 to " + (map.uidCount() - 1)
+          + (map.singleId() ? " (it has no subordinate ids; grant some in /etc/subuid and /etc/subgid, e.g. 'sudo"
+              + " usermod --add-subuids 100000-165535 --add-subgids 100000-165535 " + System.getProperty("user.name")
+              + "', and install newuidmap (package uidmap))" : " (grant a larger range in /etc/subuid and"
+              + " /etc/subgid)") + ", or run it as root with ContainerSpec.Builder.user(\"0\").");
+    }
+    List<Integer> groups = map.singleId() ? List.of()
+        : identity.groups().stream().filter(g -> map.mapsGid(g)).toList();
+    return new ImageUsers.Identity(identity.uid(), identity.gid(), groups, identity.home());
+  }
+
+  /** Joins the spec's networks: names the container in their members' hosts files and tells the launcher. */
+  private static void joinNetworks(ContainerSpec spec, String name, Path hostsFile, LauncherSpec launch,
+      List<Membership> memberships) throws IOException {
+    java.util.Map<String, String> subnets = new java.util.HashMap<>();
+    for (ContainerSpec.NetworkJoin join : spec.networks()) {
+      String other = subnets.putIfAbsent(join.network().subnet(), join.network().name());
+      if (other != null) {
+        throw new ContainerException("Container " + name + " cannot join both network " + other + " and network "
+            + join.network().name() + ": both use " + join.network().subnet() + "; join only one, or recreate one");
+      }
+      Membership m = join.network().join(name, join.aliases(), hostsFile);
+      memberships.add(m);
+      launch.put("network", m.namespace().toString()).put("network.address", m.addressWithPrefix());
+    }
+  }
+
+  static void leave(List<Membership> memberships) {
+    for (Membership m : memberships) {
+      try {
+        m.leave();
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("Cannot remove a container from {}: {}", m.network(), e.toString());
+      }
+    }
+  }
+
+  /** Makes the namespaces of networks with this runtime's launcher. */
+  public NetworkNamespaces networkNamespaces() {
+    return networks;
   }
 
   private static String newId() {
@@ -153,14 +245,18 @@ public final class ContainerRuntime implements AutoCloseable {
   /** Starts the launcher in exec mode; {@code attach} gets its process at once, to feed stdin and read output. */
   LauncherSession exec(Path socket, LauncherSpec spec, Consumer<Process> attach, ContainerLogs logs, String what)
       throws IOException {
-    return LauncherSession.start(launcher(), socket, LauncherSession.Mode.EXEC, spec, attach, logs, io, what);
+    return LauncherSession.start(launcher(), socket, LauncherSession.Mode.EXEC, inUserNamespace(spec), attach, logs,
+        io, what);
   }
 
   Executor io() {
     return io;
   }
 
-  private LauncherBinary launcher() throws IOException {
+  LauncherBinary launcher() throws IOException {
+    if (userNamespace.isPresent()) {
+      return userNamespace.get().launcher();
+    }
     LauncherBinary l = launcher;
     if (l == null) {
       synchronized (this) {

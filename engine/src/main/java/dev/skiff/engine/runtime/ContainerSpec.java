@@ -1,5 +1,6 @@
 package dev.skiff.engine.runtime;
 
+import dev.skiff.engine.network.Network;
 import dev.skiff.engine.wait.WaitStrategy;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,6 +39,7 @@ public final class ContainerSpec {
   private final List<PortBinding> ports;
   private final boolean publishImageExposedPorts;
   private final List<Integer> exposedHostPorts;
+  private final List<NetworkJoin> networks;
 
   private ContainerSpec(Builder b) {
     this.image = b.image;
@@ -59,6 +61,7 @@ public final class ContainerSpec {
     this.ports = List.copyOf(b.ports.values());
     this.publishImageExposedPorts = b.publishImageExposedPorts;
     this.exposedHostPorts = List.copyOf(b.exposedHostPorts);
+    this.networks = List.copyOf(b.networks.values());
   }
 
   /** A builder for a container of {@code image}, a reference such as {@code redis:7.0}. */
@@ -153,6 +156,25 @@ public final class ContainerSpec {
     return exposedHostPorts;
   }
 
+  /** The networks the container joins, in the order given. */
+  public List<NetworkJoin> networks() {
+    return networks;
+  }
+
+  /** A network to join and the aliases the container has there besides its name. */
+  public record NetworkJoin(Network network, List<String> aliases) {
+    public NetworkJoin {
+      Objects.requireNonNull(network, "network");
+      aliases = List.copyOf(aliases);
+      for (String alias : aliases) {
+        if (!alias.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}")) {
+          throw new IllegalArgumentException("'" + alias + "' is not a valid network alias (letters, digits, '_', '.',"
+              + " '-', at most 63 characters)");
+        }
+      }
+    }
+  }
+
   /** A file system mounted into the container. */
   public record Mount(Type type, Optional<Path> source, String target, boolean readOnly, String options) {
     /** Kinds of mounts. */
@@ -212,6 +234,7 @@ public final class ContainerSpec {
     private final Map<PortBinding, PortBinding> ports = new LinkedHashMap<>(); // keyed without fixed host port
     private boolean publishImageExposedPorts;
     private final java.util.Set<Integer> exposedHostPorts = new java.util.LinkedHashSet<>();
+    private final Map<Network, NetworkJoin> networks = new LinkedHashMap<>();
 
     private Builder(String image) {
       if (image == null || image.isBlank()) {
@@ -400,6 +423,18 @@ public final class ContainerSpec {
           throw new IllegalArgumentException("An exposed host port must be within 1..65535, not " + port);
         }
         exposedHostPorts.add(port);
+      }
+      return this;
+    }
+
+    /**
+     * Joins {@code network}: its other members reach this container by its {@linkplain #name name} (else its short
+     * id) and by each of {@code aliases}, and it reaches them so. A container may join several networks, each once.
+     */
+    public Builder network(Network network, String... aliases) {
+      NetworkJoin join = new NetworkJoin(network, List.of(aliases));
+      if (networks.putIfAbsent(network, join) != null) {
+        throw new IllegalArgumentException(network + " is joined twice; join it once with all aliases");
       }
       return this;
     }

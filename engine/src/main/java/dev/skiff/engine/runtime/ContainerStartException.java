@@ -44,6 +44,13 @@ public final class ContainerStartException extends ContainerException {
       return "The kernel refused the overlay root file system; the store must be on a file system overlayfs accepts"
           + " as lower and upper layers (ext4, xfs, btrfs; not overlayfs or NFS).";
     }
+    if (call.equals("clone3") && path.equals("user namespace")) {
+      return UserNamespaceSysctls.explain(java.nio.file.Path.of("/proc/sys"), errno);
+    }
+    if (call.endsWith("newuidmap") || call.endsWith("newgidmap")) {
+      return "The setuid helper refused this user's subordinate ids; check its ranges in /etc/subuid and /etc/subgid"
+          + " and that " + call + " is installed setuid root (Debian package uidmap).";
+    }
     if (call.equals("open_tree") || call.equals("move_mount")) {
       return "A bind mount source is missing or not mountable; check the host paths of the bind mounts.";
     }

@@ -77,6 +77,18 @@ final class LauncherBinary {
     return memfdPath != null;
   }
 
+  /** Starts {@code command} of the executable's path, from memory if its directory is mounted noexec. */
+  Process start(java.util.function.Function<String, ProcessBuilder> command) throws IOException {
+    try {
+      return command.apply(executable()).start();
+    } catch (IOException e) {
+      if (usesMemfd() || !String.valueOf(e.getMessage()).contains("error=13")) {
+        throw new ContainerException("Cannot run the container launcher " + executable() + ": " + e.getMessage(), e);
+      }
+      return command.apply(useMemfd()).start(); // EACCES: its directory is mounted noexec
+    }
+  }
+
   static String architecture() {
     String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
     return switch (arch) {

@@ -80,7 +80,7 @@ final class LauncherSession implements AutoCloseable {
     Files.deleteIfExists(socket);
     try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
       server.bind(UnixDomainSocketAddress.of(socket));
-      Process process = launch(binary, socket, mode);
+      Process process = binary.start(executable -> command(executable, socket, mode));
       attach.accept(process);
       process.onExit().thenRun(() -> closeQuietly(server)); // a launcher that dies early must not block accept()
       SocketChannel control;
@@ -124,16 +124,9 @@ final class LauncherSession implements AutoCloseable {
     }
   }
 
-  private static Process launch(LauncherBinary binary, Path socket, Mode mode) throws IOException {
-    try {
-      return command(binary.executable(), socket, mode).start();
-    } catch (IOException e) {
-      if (binary.usesMemfd() || !String.valueOf(e.getMessage()).contains("error=13")) {
-        throw new ContainerException("Cannot run the container launcher " + binary.executable() + ": " + e.getMessage(),
-            e);
-      }
-      return command(binary.useMemfd(), socket, mode).start(); // EACCES: its directory is mounted noexec
-    }
+  /** Starts the launcher for a file task ({@code skiff-launcher -}): its spec goes to stdin, its report to stdout. */
+  static Process launchTask(LauncherBinary binary) throws IOException {
+    return binary.start(executable -> new ProcessBuilder(executable, "-"));
   }
 
   private static ProcessBuilder command(String executable, Path socket, Mode mode) {

@@ -1,5 +1,6 @@
 package dev.skiff.engine.runtime;
 
+import dev.skiff.engine.fs.TreeRemover;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,10 +25,12 @@ final class StoredContainers {
 
   private final ContainerRuntime runtime;
   private final Path containers;
+  private final TreeRemover remover;
 
-  StoredContainers(ContainerRuntime runtime, Path containers) {
+  StoredContainers(ContainerRuntime runtime, Path containers, TreeRemover remover) {
     this.runtime = runtime;
     this.containers = containers;
+    this.remover = remover;
   }
 
   List<ContainerInfo> list() throws IOException {
@@ -35,7 +38,7 @@ final class StoredContainers {
     try (Stream<Path> dirs = Files.list(containers)) {
       for (Path dir : (Iterable<Path>) dirs::iterator) {
         try {
-          all.add(ContainerRecords.info(ContainerDirectory.of(dir)));
+          all.add(ContainerRecords.info(ContainerDirectory.of(dir, remover)));
         } catch (IOException e) {
           // created or removed just now: not a container to list
         }
@@ -63,7 +66,7 @@ final class StoredContainers {
   }
 
   private ContainerDirectory directory(ContainerInfo c) {
-    return ContainerDirectory.of(containers.resolve(c.shortId()));
+    return ContainerDirectory.of(containers.resolve(c.shortId()), remover);
   }
 
   private static long runningPid(ContainerInfo c, String what) {

@@ -13,6 +13,8 @@ final class Syscalls {
   public interface LibC {
     int geteuid();
 
+    int getegid();
+
     int memfd_create(String name, int flags);
 
     @ssize_t
@@ -30,8 +32,12 @@ final class Syscalls {
 
   private Syscalls() {}
 
-  static boolean isRoot() {
-    return LIBC.geteuid() == 0;
+  static long euid() {
+    return Integer.toUnsignedLong(LIBC.geteuid());
+  }
+
+  static long egid() {
+    return Integer.toUnsignedLong(LIBC.getegid());
   }
 
   /**

@@ -1,6 +1,6 @@
 package dev.skiff.engine.store;
 
-import dev.skiff.engine.fs.TreeDeleter;
+import dev.skiff.engine.fs.TreeRemover;
 import dev.skiff.engine.hash.Digest;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -39,13 +39,23 @@ public final class ImageStore {
   private static final Logger LOG = LoggerFactory.getLogger(ImageStore.class);
 
   private final Path root;
+  private final TreeRemover remover;
 
-  private ImageStore(Path root) {
+  private ImageStore(Path root, TreeRemover remover) {
     this.root = root;
+    this.remover = remover;
   }
 
   /** Opens (creating if needed) the store at {@code root}. */
   public static ImageStore open(Path root) throws IOException {
+    return open(root, TreeRemover.PLAIN);
+  }
+
+  /**
+   * Opens (creating if needed) the store at {@code root}, deleting trees with {@code remover}: a rootless engine's
+   * layers hold files owned by its subordinate ids.
+   */
+  public static ImageStore open(Path root, TreeRemover remover) throws IOException {
     Path abs = root.toAbsolutePath().normalize();
     try {
       for (String dir : List.of("blobs/sha256", "layers/sha256", "fixups/sha256", "images", "tmp", "locks")) {
@@ -55,7 +65,7 @@ public final class ImageStore {
       throw new IOException("Cannot create the image store at " + abs + ": " + e
           + ". Point skiff.store (or SKIFF_STORE) at a writable directory.", e);
     }
-    return new ImageStore(abs);
+    return new ImageStore(abs, remover);
   }
 
   /** {@code $SKIFF_STORE}, else {@code $XDG_CACHE_HOME/skiff}, else {@code ~/.cache/skiff}. */
@@ -73,6 +83,11 @@ public final class ImageStore {
 
   public Path root() {
     return root;
+  }
+
+  /** Deletes a tree inside the store (say, a {@link #newTempDir()}) the way the store deletes its content. */
+  public void delete(Path tree) throws IOException {
+    remover.remove(tree);
   }
 
   // ---- locks
@@ -271,12 +286,12 @@ public final class ImageStore {
     }
   }
 
-  private static int removeUnreferenced(Path dir, Set<String> keep) throws IOException {
+  private int removeUnreferenced(Path dir, Set<String> keep) throws IOException {
     int removed = 0;
     try (Stream<Path> entries = Files.list(dir)) {
       for (Path p : (Iterable<Path>) entries::iterator) {
         if (!keep.contains(p.getFileName().toString())) {
-          TreeDeleter.delete(p);
+          remover.remove(p);
           removed++;
         }
       }
@@ -289,7 +304,7 @@ public final class ImageStore {
     int removed = 0;
     try (Stream<Path> entries = Files.list(root.resolve("tmp"))) {
       for (Path p : (Iterable<Path>) entries::iterator) {
-        TreeDeleter.delete(p);
+        remover.remove(p);
         removed++;
       }
     }
@@ -312,12 +327,12 @@ public final class ImageStore {
     }
   }
 
-  private static void publishDir(Path workDir, Path target) throws IOException {
+  private void publishDir(Path workDir, Path target) throws IOException {
     try {
       Files.move(workDir, target, StandardCopyOption.ATOMIC_MOVE);
     } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
       LOG.debug("{} was published by another process meanwhile", target);
-      TreeDeleter.delete(workDir);
+      remover.remove(workDir);
     }
   }
 }

@@ -37,7 +37,7 @@ public final class StoreLock implements AutoCloseable {
   }
 
   /** Blocks until the lock on {@code file} is held; shared locks admit each other, not exclusive ones. */
-  static StoreLock acquire(Path file, boolean shared) throws IOException {
+  public static StoreLock acquire(Path file, boolean shared) throws IOException {
     JvmLock jvm = IN_PROCESS.computeIfAbsent(file.toAbsolutePath().normalize(), p -> new JvmLock());
     Lock threadLock = shared ? jvm.threads.readLock() : jvm.threads.writeLock();
     try {

@@ -1,0 +1,114 @@
+package dev.skiff.engine.runtime;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.skiff.engine.Engine;
+import dev.skiff.engine.EngineConfig;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Run by {@link RootlessIT} as the unprivileged test user. {@code run STORE RUNS.json}: runs each container to its
+ * end, prints the results as one JSON line, then forgets every image and prunes the store. {@code hold STORE IMAGE}:
+ * starts a container as uid 1000 that writes into its upper dir, prints {@code pid=PID dir=SHORT_ID} once it has,
+ * and waits to be killed. {@code open STORE}: opens an engine (which removes dead JVMs' containers) and closes it.
+ * {@code services STORE REDIS BUSYBOX DIR}: pings a redis through a published port, execs in it and copies in and
+ * out (to DIR), tries host access, and prints what each gave as "KEY: VALUE" lines.
+ */
+public final class RootlessChild {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private RootlessChild() {}
+
+  public static void main(String[] args) throws Exception {
+    EngineConfig config = EngineConfig.builder().store(Path.of(args[1])).build();
+    try (Engine engine = Engine.create(config)) {
+      switch (args[0]) {
+        case "run" -> run(engine, Path.of(args[2]));
+        case "hold" -> hold(engine, args[2]);
+        case "open" -> { }
+        case "services" -> services(engine, args[2], args[3], Path.of(args[4]));
+        default -> throw new IllegalArgumentException(Arrays.toString(args));
+      }
+    }
+  }
+
+  private static void run(Engine engine, Path runs) throws Exception {
+    List<RootlessRun.Result> results = new ArrayList<>();
+    for (RootlessRun r : JSON.readValue(runs.toFile(), RootlessRun[].class)) {
+      try (Container c = engine.run(r.spec())) {
+        int code = c.waitFor(Duration.ofSeconds(60));
+        results.add(new RootlessRun.Result(r.name(), code, c.logs().stdout(), c.logs().stderr()));
+      }
+    }
+    System.out.println(JSON.writeValueAsString(results));
+    for (var image : engine.images()) {
+      engine.remove(image.reference());
+    }
+    engine.prune();
+  }
+
+  private static void services(Engine engine, String redisImage, String busybox, Path dir) throws Exception {
+    try (Container redis = engine.run(ContainerSpec.builder(redisImage).publish(PortBinding.tcp(6379)).build())) {
+      System.out.println("ping: " + ping(redis.mappedPort(6379)));
+      System.out.println("exec: " + redis.exec("redis-cli", "ping").stdout().strip());
+      System.out.println("exec-user: " + redis.exec(ExecSpec.builder("id", "-un").user("redis").build()).stdout()
+          .strip());
+      redis.copyToContainer("copied".getBytes(StandardCharsets.UTF_8), "/data/in.txt", 0640);
+      ExecResult in = redis.exec("sh", "-c", "stat -c '%a %u' /data/in.txt; cat /data/in.txt");
+      System.out.println("copy-in: " + in.stdout().replace('\n', ' ').strip());
+      redis.exec("sh", "-c", "echo out > /data/out.txt && chown redis /data/out.txt");
+      redis.copyFromContainer("/data/out.txt", dir.resolve("out.txt"));
+      System.out.println("copy-out: " + Files.readString(dir.resolve("out.txt")).strip());
+    }
+    try (Container c = engine.run(ContainerSpec.builder(busybox).command("true").exposeHostPorts(1).build())) {
+      System.out.println("host-access: started");
+    } catch (ContainerException e) {
+      System.out.println("host-access: " + e.getMessage());
+    }
+  }
+
+  /** Redis's answer to PING on 127.0.0.1:PORT, retried while redis starts (the relay resets until it listens). */
+  private static String ping(int port) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    for (;;) {
+      try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+        s.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+        String answer = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII))
+            .readLine();
+        if (answer != null) {
+          return answer;
+        }
+      } catch (IOException e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  private static void hold(Engine engine, String image) throws Exception {
+    Container c = engine.run(ContainerSpec.builder(image).user("1000:1000")
+        .command("sh", "-c", "mkdir -p /tmp/by-1000/sub && echo x > /tmp/by-1000/sub/f && chmod 700 /tmp/by-1000"
+            + " && echo ready && exec sleep 1000").build());
+    while (!c.logs().stdout().contains("ready")) {
+      if (!c.isRunning()) {
+        throw new IllegalStateException("exited: " + c.logs().stderr());
+      }
+      Thread.sleep(10);
+    }
+    System.out.println("pid=" + c.pid() + " dir=" + c.shortId());
+    System.out.flush();
+    Thread.sleep(Long.MAX_VALUE);
+  }
+}
