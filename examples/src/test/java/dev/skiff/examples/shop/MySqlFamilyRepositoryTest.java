@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * method: a fresh one for that test alone).
  */
 @MariaDB(version = "10.11", initScripts = "db/schema.sql")
-class MariaDbProductRepositoryTest {
+class MySqlFamilyRepositoryTest {
   @Test
   void worksOnMariaDb(MariaDbDatabase db) throws SQLException {
     ProductRepository products = new ProductRepository(db.jdbcUrl(), db.username(), db.password());
