@@ -4,10 +4,9 @@ import static dev.skiff.engine.testing.TestEnvironment.image;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.skiff.engine.Engine;
-import dev.skiff.engine.EngineConfig;
 import dev.skiff.engine.runtime.Container;
 import dev.skiff.engine.runtime.ContainerSpec;
+import dev.skiff.engine.testing.EngineIT;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -21,29 +20,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Containers in networks reach each other by name and alias, and nothing else; networks leave nothing behind. */
-class NetworkIT {
+class NetworkIT extends EngineIT {
   static final Duration TIMEOUT = Duration.ofSeconds(30);
   static final String BUSYBOX = image("library/busybox:1.35");
   static final String REDIS = image("library/redis:7.0");
-
-  @TempDir static Path store;
-  static Engine engine;
-
-  @BeforeAll
-  static void startEngine() throws IOException {
-    engine = Engine.create(EngineConfig.builder().store(store).build());
-  }
-
-  @AfterAll
-  static void closeEngine() {
-    engine.close();
-  }
 
   static ContainerSpec.Builder busybox(String script) {
     return ContainerSpec.builder(BUSYBOX).command("sh", "-c", script);

@@ -7,8 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.skiff.engine.Engine;
-import dev.skiff.engine.EngineConfig;
+import dev.skiff.engine.testing.EngineIT;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -22,8 +21,6 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,30 +28,14 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Published ports, host access and the absence of egress, with real containers, as root. */
-class PublishedPortIT {
+class PublishedPortIT extends EngineIT {
   static final Duration TIMEOUT = Duration.ofSeconds(30);
   static final String BUSYBOX = image("library/busybox:1.35");
   static final String REDIS = image("library/redis:7.0");
   static final String NODE = image("library/node:20");
-
-  @TempDir static Path store;
-  static Engine engine;
-
-  @BeforeAll
-  static void startEngine() throws IOException {
-    engine = Engine.create(EngineConfig.builder().store(store).build());
-  }
-
-  @AfterAll
-  static void closeEngine() {
-    engine.close();
-  }
 
   static ContainerSpec.Builder busybox(String... command) {
     return ContainerSpec.builder(BUSYBOX).command(command);

@@ -5,10 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.skiff.engine.Engine;
-import dev.skiff.engine.EngineConfig;
 import dev.skiff.engine.runtime.Container;
 import dev.skiff.engine.runtime.ContainerSpec;
+import dev.skiff.engine.testing.EngineIT;
 import dev.skiff.engine.testing.TestEnvironment;
 import dev.skiff.engine.testing.TestImagePusher;
 import java.io.IOException;
@@ -22,29 +21,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Wait strategies against real containers from the test registry. */
-class WaitStrategyIT {
+class WaitStrategyIT extends EngineIT {
   static final String BUSYBOX = image("library/busybox:1.35");
   static final String REDIS = image("library/redis:7.0");
   static final Duration SHORT = Duration.ofMillis(700);
-
-  @TempDir static Path store;
-  static Engine engine;
-
-  @BeforeAll
-  static void startEngine() throws IOException {
-    engine = Engine.create(EngineConfig.builder().store(store).build());
-  }
-
-  @AfterAll
-  static void closeEngine() {
-    engine.close();
-  }
 
   static ContainerSpec.Builder busybox(String script) {
     return ContainerSpec.builder(BUSYBOX).command("sh", "-c", script);
@@ -279,7 +263,6 @@ class WaitStrategyIT {
         .isInstanceOf(ContainerNotReadyException.class)
         .hasMessageContaining("it publishes no TCP port");
   }
-
 
   @Test
   void aCommandSucceedingInsideTheContainer() throws Exception {
