@@ -190,8 +190,22 @@ class NetworkIT extends EngineIT {
     String namespace = Files.readSymbolicLink(Path.of("/proc/" + holders.get(0).pid() + "/ns/net")).toString();
     child.destroyForcibly();
     assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
-    Awaitility.await().atMost(Duration.ofSeconds(2)).until(() -> !holders.get(0).isAlive());
+    long holder = holders.get(0).pid();
+    // Its control socket's EOF ends it; a zombie not yet reaped by PID 1 holds no namespace any more.
+    Awaitility.await().atMost(Duration.ofSeconds(5))
+        .alias("network holder " + holder + " exits after its JVM was killed")
+        .until(() -> state(holder).matches("gone|Z"));
     Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !namespaceInUse(namespace));
+  }
+
+  /** A process's state letter from /proc/PID/stat, or "gone". */
+  static String state(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      return stat.substring(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    } catch (IOException e) {
+      return "gone";
+    }
   }
 
   /** The network holders (launchers in network mode) that {@code parent} started. */
