@@ -18,7 +18,7 @@ declare -A MAIN=(
   [start]=StartBenchmark [pull]=PullBenchmark [ready]=ReadyBenchmark [memory]=MemoryBenchmark
   [scale]=ScaleBenchmark [summary]=SummaryBenchmark)
 SCENARIO_5="the end-to-end run (the same suite written for Testcontainers and for Skiff, mvn test wall time each)\
- needs the examples module, which is not built yet"
+ needs the examples suite written once more for Testcontainers (not yet)"
 
 log() { printf 'run.sh: %s\n' "$*"; }
 
