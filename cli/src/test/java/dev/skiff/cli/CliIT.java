@@ -57,7 +57,9 @@ class CliIT {
     }
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(3, TimeUnit.MINUTES)).isTrue();
-    return new Result(p.exitValue(), out, Files.readString(err));
+    String errText = Files.readString(err);
+    Files.delete(err);
+    return new Result(p.exitValue(), out, errText);
   }
 
   @Test
@@ -80,6 +82,39 @@ class CliIT {
     Result prune = skiff("prune");
     assertThat(prune.out()).contains("Removed 2 blobs, 2 layers"); // manifest + config; base + redis layer
     assertThat(skiff("images", "-q").out().strip()).isEqualTo(busybox);
+  }
+
+  @Test
+  void lockRecordsChecksAndUpdatesTags(@TempDir Path project) throws Exception {
+    String busybox = registry + "/library/busybox:1.35";
+    Path lockFile = project.resolve("skiff.lock");
+
+    Result lock = skiff("lock", "--file", lockFile.toString(), busybox);
+    assertThat(lock.code()).as(lock.err()).isZero();
+    assertThat(lock.out()).startsWith(busybox + ": locked to sha256:");
+    String digest = lock.out().strip().replaceFirst(".* ", "");
+    assertThat(Files.readString(lockFile)).contains(busybox + " " + digest);
+
+    Result check = skiff("lock", "--file", lockFile.toString());
+    assertThat(check.code()).as(check.err()).isZero();
+    assertThat(check.out()).isEqualTo(busybox + ": " + digest + ", unchanged\n");
+
+    String stale = "sha256:" + "0".repeat(64);
+    Files.writeString(lockFile, Files.readString(lockFile).replace(digest, stale));
+    Result moved = skiff("lock", "--file", lockFile.toString());
+    assertThat(moved.code()).isEqualTo(1);
+    assertThat(moved.out()).contains(busybox + ": " + stale + ", MOVED: the tag names " + digest + " now");
+    assertThat(moved.err()).contains("skiff lock --update --file " + lockFile);
+    assertThat(Files.readString(lockFile)).as("a check changes nothing").contains(stale);
+
+    Result updated = skiff("lock", "--update", "--file", lockFile.toString());
+    assertThat(updated.code()).as(updated.err()).isZero();
+    assertThat(updated.out()).contains(busybox + ": " + digest + ", updated from " + stale);
+    assertThat(Files.readString(lockFile)).contains(busybox + " " + digest).doesNotContain(stale);
+
+    Result missing = skiff("lock", "--file", project.resolve("none.lock").toString());
+    assertThat(missing.code()).isEqualTo(1);
+    assertThat(missing.err()).contains("There is no lock file at").contains("skiff lock redis:7.0");
   }
 
   @Test

@@ -22,25 +22,25 @@ import org.junit.platform.commons.support.AnnotationSupport;
 final class CatalogAnnotations {
   /** One catalog annotation found on an element: what it defines and how it is named and kept. */
   record Found(Annotation annotation, String description, String name, Lifecycle lifecycle,
-      ContainerDefinition<?> definition) {}
+      ContainerDefinition<?> definition, DeclaredNetworks networks) {}
 
   private record Reader<A extends Annotation>(Class<A> type, BiFunction<A, String, Found> read) {
     void readInto(AnnotatedElement element, List<Found> found, String where) {
-      AnnotationSupport.findAnnotation(element, type).ifPresent(a -> found.add(read.apply(a, where)));
+      AnnotationSupport.findRepeatableAnnotations(element, type).forEach(a -> found.add(read.apply(a, where)));
     }
   }
 
   private static final List<Reader<?>> READERS = List.of(
-      new Reader<>(MySQL.class, (a, where) -> found(a, a.version(), a.name(), a.lifecycle(), where, "mysql",
+      new Reader<>(MySQL.class, (a, where) -> found(a, a.version(), a.name(), a.lifecycle(), a.networks(), a.aliases(), where, "mysql",
           () -> MySqlImage.version(a.version()).withDatabaseName(a.databaseName()).withUsername(a.username())
               .withPassword(a.password()).withRootPassword(a.rootPassword()).withInitScript(a.initScripts())
               .withConfigFile(a.configFiles()))),
-      new Reader<>(MariaDB.class, (a, where) -> found(a, a.version(), a.name(), a.lifecycle(), where,
+      new Reader<>(MariaDB.class, (a, where) -> found(a, a.version(), a.name(), a.lifecycle(), a.networks(), a.aliases(), where,
           "mariadb",
           () -> MariaDbImage.version(a.version()).withDatabaseName(a.databaseName()).withUsername(a.username())
               .withPassword(a.password()).withRootPassword(a.rootPassword()).withInitScript(a.initScripts())
               .withConfigFile(a.configFiles()))),
-      new Reader<>(Postgres.class, (a, where) -> found(a, a.version(), a.name(), a.lifecycle(), where,
+      new Reader<>(Postgres.class, (a, where) -> found(a, a.version(), a.name(), a.lifecycle(), a.networks(), a.aliases(), where,
           "postgres", () -> {
             PostgresImage d = PostgresImage.version(a.version()).withDatabaseName(a.databaseName())
                 .withUsername(a.username()).withPassword(a.password()).withInitScript(a.initScripts());
@@ -49,9 +49,9 @@ final class CatalogAnnotations {
             }
             return d;
           })),
-      new Reader<>(Redis.class, (a, where) -> found(a, a.version(), a.name(), a.lifecycle(), where, "redis",
+      new Reader<>(Redis.class, (a, where) -> found(a, a.version(), a.name(), a.lifecycle(), a.networks(), a.aliases(), where, "redis",
           () -> RedisImage.version(a.version()).withPassword(a.password()))),
-      new Reader<>(Node.class, (a, where) -> found(a, a.version(), a.name(), a.lifecycle(), where, "node",
+      new Reader<>(Node.class, (a, where) -> found(a, a.version(), a.name(), a.lifecycle(), a.networks(), a.aliases(), where, "node",
           () -> {
             NodeImage d = NodeImage.version(a.version());
             if (!a.project().isEmpty()) {
@@ -76,12 +76,16 @@ final class CatalogAnnotations {
   }
 
   /** A definition from an annotation; a bad attribute fails naming the annotation, where it is, and the problem. */
-  private static Found found(Annotation annotation, String version, String name, Lifecycle lifecycle, String where,
-      String defaultName, Supplier<ContainerDefinition<?>> definition) {
+  private static Found found(Annotation annotation, String version, String name, Lifecycle lifecycle,
+      String[] networks, String[] aliases, String where, String defaultName,
+      Supplier<ContainerDefinition<?>> definition) {
     String description = "@" + annotation.annotationType().getSimpleName() + "(version = \"" + version + "\""
-        + (name.isEmpty() ? "" : ", name = \"" + name + "\"") + ")";
+        + (name.isEmpty() ? "" : ", name = \"" + name + "\"")
+        + (networks.length == 0 ? "" : ", networks = " + Declarations.quoted(networks)) + ")";
+    DeclaredNetworks declared = DeclaredNetworks.of(networks, aliases, description + " on " + where);
     try {
-      return new Found(annotation, description, name.isEmpty() ? defaultName : name, lifecycle, definition.get());
+      return new Found(annotation, description, name.isEmpty() ? defaultName : name, lifecycle, definition.get(),
+          declared);
     } catch (IllegalArgumentException e) {
       throw new ExtensionConfigurationException(description + " on " + where + ": " + e.getMessage()
           + ". Fix the annotation.", e);

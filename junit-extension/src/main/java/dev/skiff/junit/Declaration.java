@@ -3,6 +3,7 @@ package dev.skiff.junit;
 import dev.skiff.catalog.ContainerDefinition;
 import dev.skiff.engine.runtime.Container;
 import dev.skiff.engine.runtime.ContainerSpec;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -14,9 +15,10 @@ import java.util.Optional;
  * @param key what identifies the declaration within its scope
  * @param origin where it was declared, for messages, e.g. {@code @Image("redis:7.0") on com.example.CacheTest}
  * @param definition the catalog definition it came from, which makes its handle; empty: the handle is the container
+ * @param networks the networks it joins by name
  */
 record Declaration(String name, Lifecycle lifecycle, Class<?> owner, Object key, String origin, ContainerSpec spec,
-    Object source, Optional<ContainerDefinition<?>> definition) {
+    Object source, Optional<ContainerDefinition<?>> definition, DeclaredNetworks networks) {
 
   /** What the test receives for it: the definition's handle type, else {@link Container}. */
   Class<?> handleType() {
@@ -36,10 +38,10 @@ record Declaration(String name, Lifecycle lifecycle, Class<?> owner, Object key,
   /**
    * What identifies a per-suite container: its source — an annotation, equal to any annotation with the same
    * attributes, or a field's spec or definition object (definitions are values: equal ones share) — so equal
-   * declarations in different classes share one container and different ones never do.
+   * declarations in different classes share one container and different ones never do; plus the networks it joins.
    */
   Object suiteKey() {
-    return source;
+    return List.of(source, networks);
   }
 
   @Override

@@ -66,13 +66,15 @@ final class Declarations {
       String name = image.name().isEmpty() ? lastComponent(reference) : image.name();
       Lifecycle lifecycle = image.lifecycle() == Lifecycle.DEFAULT ? fallback : image.lifecycle();
       found.add(new Declaration(name, lifecycle, owner, List.of(element, i), origin, spec(image, origin), image,
-          Optional.empty()));
+          Optional.empty(), DeclaredNetworks.of(image.networks(), image.aliases(), origin)));
     }
-    for (CatalogAnnotations.Found c : CatalogAnnotations.on(element, where)) {
+    List<CatalogAnnotations.Found> catalog = CatalogAnnotations.on(element, where);
+    for (int i = 0; i < catalog.size(); i++) {
+      CatalogAnnotations.Found c = catalog.get(i);
       String origin = c.description() + " on " + where;
       Lifecycle lifecycle = c.lifecycle() == Lifecycle.DEFAULT ? fallback : c.lifecycle();
-      found.add(new Declaration(c.name(), lifecycle, owner, List.of(element, c.description()), origin,
-          catalogSpec(c.definition(), origin), c.annotation(), Optional.of(c.definition())));
+      found.add(new Declaration(c.name(), lifecycle, owner, List.of(element, c.description(), i), origin,
+          catalogSpec(c.definition(), origin), c.annotation(), Optional.of(c.definition()), c.networks()));
     }
     return found;
   }
@@ -140,7 +142,8 @@ final class Declarations {
     Lifecycle fallback = instance == null ? Lifecycle.PER_CLASS : Lifecycle.PER_TEST;
     Lifecycle lifecycle = annotation.lifecycle() == Lifecycle.DEFAULT ? fallback : annotation.lifecycle();
     Object source = definition.isPresent() ? value : spec;
-    return new Declaration(name, lifecycle, owner, field, origin, spec, source, definition);
+    return new Declaration(name, lifecycle, owner, field, origin, spec, source, definition,
+        DeclaredNetworks.of(annotation.networks(), annotation.aliases(), origin));
   }
 
   private static ImageReference parse(String reference, String origin) {
@@ -176,13 +179,19 @@ final class Declarations {
     if (image.waitFor().length > 0) {
       parts.add("waitFor = " + quoted(image.waitFor()));
     }
+    if (image.networks().length > 0) {
+      parts.add("networks = " + quoted(image.networks()));
+    }
+    if (image.aliases().length > 0) {
+      parts.add("aliases = " + quoted(image.aliases()));
+    }
     if (image.lifecycle() != Lifecycle.DEFAULT) {
       parts.add("lifecycle = " + image.lifecycle());
     }
     return "@Image(" + (parts.size() == 1 ? parts.get(0) : "value = " + String.join(", ", parts)) + ")";
   }
 
-  private static String quoted(String[] values) {
+  static String quoted(String[] values) {
     return Arrays.stream(values).map(v -> "\"" + v + "\"").collect(Collectors.joining(", ", "{", "}"));
   }
 }

@@ -69,6 +69,17 @@ public @interface Image {
   /** How long the container may take to become ready, in seconds; 0 for the engine's default (60 s). */
   int startupTimeoutSeconds() default 0;
 
+  /**
+   * Networks, by name, the container joins. Containers of a test on one network reach each other by their names
+   * ({@link #name()}) and {@link #aliases()}, on any port, without publishing it. A network lives as long as the
+   * longest-lived container declared on it (per test, class or suite) and is shared within that scope, so a
+   * per-test container can reach a per-class one on the same network.
+   */
+  String[] networks() default {};
+
+  /** More names the container has on each of its {@link #networks()}, e.g. {@code "db"}. */
+  String[] aliases() default {};
+
   /** How long the container lives and who shares it. */
   Lifecycle lifecycle() default Lifecycle.DEFAULT;
 }

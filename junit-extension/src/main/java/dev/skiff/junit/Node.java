@@ -3,6 +3,7 @@ package dev.skiff.junit;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Inherited;
+import java.lang.annotation.Repeatable;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Inherited
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.TYPE, ElementType.METHOD, ElementType.ANNOTATION_TYPE})
+@Repeatable(Node.List.class)
 @ExtendWith(SkiffExtension.class)
 public @interface Node {
   /** The image tag: {@code node:VERSION}. */
@@ -44,5 +46,24 @@ public @interface Node {
   /** Environment variables, each {@code NAME=value}. */
   String[] env() default {};
 
+  /**
+   * Networks (by name) the container joins; containers on one network reach each other by name (this one's is
+   * {@link #name()}'s value) and by {@link #aliases()}. See {@link Image#networks()}.
+   */
+  String[] networks() default {};
+
+  /** More names the container has on each of its {@link #networks()}. */
+  String[] aliases() default {};
+
   Lifecycle lifecycle() default Lifecycle.DEFAULT;
+
+  /** Holds repeated {@code @Node} annotations (two of them need distinct {@link #name()}s); the compiler writes it. */
+  @Documented
+  @Inherited
+  @Retention(RetentionPolicy.RUNTIME)
+  @Target({ElementType.TYPE, ElementType.METHOD, ElementType.ANNOTATION_TYPE})
+  @ExtendWith(SkiffExtension.class)
+  @interface List {
+    Node[] value();
+  }
 }

@@ -27,6 +27,12 @@ public @interface SkiffContainer {
   /** The name that picks this container for {@link Handle @Handle}; default: the field's name. */
   String name() default "";
 
+  /** Networks, by name, the container joins besides those its spec names; see {@link Image#networks()}. */
+  String[] networks() default {};
+
+  /** More names the container has on each of its {@link #networks()}. */
+  String[] aliases() default {};
+
   /** How long the container lives and who shares it. */
   Lifecycle lifecycle() default Lifecycle.DEFAULT;
 }

@@ -3,9 +3,14 @@ package dev.skiff.junit;
 import dev.skiff.engine.image.ImageReference;
 import dev.skiff.engine.lock.ImageLock;
 import dev.skiff.engine.registry.RegistryException;
+import dev.skiff.engine.network.Network;
 import dev.skiff.engine.runtime.Container;
+import dev.skiff.engine.runtime.ContainerSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -153,7 +158,7 @@ public final class SkiffExtension implements BeforeAllCallback, BeforeEachCallba
     SharedEngine shared = SharedEngine.of(context);
     try {
       reportMovedTag(context, shared.engine.pin(ImageReference.parse(declaration.spec().image())));
-      Container container = shared.engine.run(declaration.spec());
+      Container container = shared.engine.run(withNetworks(context, declaration));
       return new StartedContainer(declaration, container, declaration.handle(container));
     } catch (Exception e) {
       String message = testName(context) + ": " + declaration.origin() + " could not start: " + e.getMessage();
@@ -166,6 +171,45 @@ public final class SkiffExtension implements BeforeAllCallback, BeforeEachCallba
       }
       throw new JUnitException(message, e);
     }
+  }
+
+  /**
+   * The declaration's spec joined to its declared networks, where it is reachable by its declared name and aliases.
+   */
+  private static ContainerSpec withNetworks(ExtensionContext context, Declaration declaration) throws IOException {
+    DeclaredNetworks declared = declaration.networks();
+    if (declared.names().isEmpty()) {
+      return declaration.spec();
+    }
+    List<String> aliases = new ArrayList<>(declared.aliases());
+    if (!declaration.spec().name().equals(Optional.of(declaration.name())) && !aliases.contains(declaration.name())) {
+      aliases.add(0, declaration.name());
+    }
+    ContainerSpec.Builder spec = declaration.spec().toBuilder();
+    for (String name : declared.names()) {
+      spec.network(network(context, name), aliases.toArray(String[]::new));
+    }
+    return spec.build();
+  }
+
+  /**
+   * The network {@code name} as {@code context} sees it: kept in the store of the longest-lived declaration visible
+   * from {@code context} that joins it (the outermost among equals), so every container that joins it while that
+   * scope lives gets the same network. Store lookups fall back to parents, so narrower scopes find it there.
+   */
+  private static Network network(ExtensionContext context, String name) {
+    Declaration widest = Declarations.visibleFrom(context).stream()
+        .filter(d -> d.networks().names().contains(name))
+        .max(Comparator.comparingInt(d -> d.lifecycle().ordinal()))
+        .orElseThrow();
+    ExtensionContext scope = scope(context, widest);
+    return scope.getStore(NAMESPACE).getOrComputeIfAbsent(List.of(StartedNetwork.class, name), k -> {
+      try {
+        return new StartedNetwork(SharedEngine.of(context).engine.createNetwork(name));
+      } catch (IOException e) {
+        throw new UncheckedIOException("Network '" + name + "' could not be created: " + e.getMessage(), e);
+      }
+    }, StartedNetwork.class).network();
   }
 
   /** The engine logs a moved tag; the test report gets it too, where whoever reads the failures looks. */

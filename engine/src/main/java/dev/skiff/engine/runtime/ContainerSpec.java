@@ -69,6 +69,11 @@ public final class ContainerSpec {
     return new Builder(image);
   }
 
+  /** A builder holding everything this spec holds, to derive another spec from it. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
   public String image() {
     return image;
   }
@@ -241,6 +246,29 @@ public final class ContainerSpec {
         throw new IllegalArgumentException("A container needs an image reference, e.g. busybox:1.35");
       }
       this.image = image;
+    }
+
+    private Builder(ContainerSpec spec) {
+      this(spec.image);
+      entrypoint = spec.entrypoint;
+      command = spec.command;
+      env.putAll(spec.env);
+      workingDir = spec.workingDir;
+      user = spec.user;
+      hostname = spec.hostname;
+      name = spec.name;
+      labels.putAll(spec.labels);
+      mounts.addAll(spec.mounts);
+      waitStrategy = spec.waitStrategy;
+      startupTimeout = spec.startupTimeout;
+      startupAttempts = spec.startupAttempts;
+      copies.addAll(spec.copies);
+      init = spec.init;
+      detached = spec.detached;
+      spec.ports.forEach(this::publish);
+      publishImageExposedPorts = spec.publishImageExposedPorts;
+      exposedHostPorts.addAll(spec.exposedHostPorts);
+      spec.networks.forEach(join -> networks.put(join.network(), join));
     }
 
     /** Replaces the image's Entrypoint (and, as with Docker, its Cmd unless {@link #command} is set too). */
