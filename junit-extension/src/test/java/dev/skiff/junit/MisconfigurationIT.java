@@ -113,4 +113,16 @@ class MisconfigurationIT {
         .contains("@SkiffContainer field " + FieldWithoutSpec.class.getName() + ".db holds null, not a ContainerSpec")
         .contains("ContainerSpec.builder(");
   }
+
+  @Image(value = "redis:7.0", ports = 6380, startupTimeoutSeconds = 2)
+  static class PortTheImageDoesNotServe {
+    @Test void t() {}
+  }
+
+  @Test
+  void aPortNothingListensOnSaysWhatListensAndWhatTheImageExposes() {
+    assertThat(failures(PortTheImageDoesNotServe.class)).singleElement().asString()
+        .contains("@Image(value = \"redis:7.0\", ports = {6380}) on " + PortTheImageDoesNotServe.class.getName())
+        .contains("not listening: [6380], listening: [6379]; the image exposes [6379/tcp]");
+  }
 }

@@ -47,6 +47,8 @@ public final class ListeningPortWaitStrategy extends TimedWaitStrategy {
           + " so there is none to wait for; publish one or name them with Wait.forListeningPorts(port...)");
     }
     Path procNet = Path.of("/proc", Long.toString(container.pid()), "net");
+    Set<String> exposed = new TreeSet<>(container.imageConfig().exposedPorts());
+    String hint = exposed.isEmpty() ? "" : "; the image exposes " + exposed;
     Polling.await(container, new Probe(Probe.CHEAP_CHECK_INTERVAL) {
       @Override
       String awaited() {
@@ -55,9 +57,10 @@ public final class ListeningPortWaitStrategy extends TimedWaitStrategy {
 
       @Override
       boolean ready() throws IOException {
+        Set<Integer> listening = new TreeSet<>(listeningPorts(procNet));
         Set<Integer> missing = new TreeSet<>(awaited);
-        missing.removeAll(listeningPorts(procNet));
-        observe("not listening: " + missing);
+        missing.removeAll(listening);
+        observe("not listening: " + missing + ", listening: " + listening + hint);
         return missing.isEmpty();
       }
     }, timeout);

@@ -122,7 +122,7 @@ class WaitStrategyIT extends EngineIT {
       assertThatThrownBy(() -> engine.run(spec))
           .isInstanceOf(ContainerNotReadyException.class)
           .hasMessageContaining("for TCP ports [8080, " + port + "] listening inside the container;")
-          .hasMessageContaining("(last check: not listening: [" + port + "])")
+          .hasMessageContaining("(last check: not listening: [" + port + "], listening: [8080])")
           .hasMessageContaining("It is still running.");
     }
   }
