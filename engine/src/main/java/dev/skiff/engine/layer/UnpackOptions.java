@@ -1,5 +1,6 @@
 package dev.skiff.engine.layer;
 
+import dev.skiff.engine.fs.ProcessIds;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +24,7 @@ public record UnpackOptions(boolean privileged, WhiteoutFormat whiteouts) {
    * devices nor set {@code trusted.*} xattrs.
    */
   public static UnpackOptions forCurrentUser() {
-    boolean privileged = Posix.geteuid() == 0 && inInitialUserNamespace();
+    boolean privileged = ProcessIds.effectiveUid() == 0 && inInitialUserNamespace();
     return new UnpackOptions(privileged, privileged ? WhiteoutFormat.OVERLAY_TRUSTED : WhiteoutFormat.OVERLAY_USER);
   }
 

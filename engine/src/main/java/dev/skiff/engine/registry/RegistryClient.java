@@ -32,25 +32,47 @@ public final class RegistryClient {
   /** Manifests and configs are small; anything larger is refused rather than buffered. */
   private static final long MAX_DOCUMENT_BYTES = 8L * 1024 * 1024;
 
-  private final OkHttpClient http;
+  private final Duration connectTimeout;
+  private final Duration readTimeout;
+  private final CredentialSource credentials;
+  private final Duration firstBackoff;
+  /** Made on first use: building it loads the TLS trust store, which a JVM running only stored images never needs. */
+  private volatile OkHttpClient http;
   private final Set<String> insecureRegistries;
-  private final int maxResumes;
+  private final int maxAttempts;
 
   private RegistryClient(Builder b) {
-    OkHttpClient base = new OkHttpClient.Builder()
-        .connectTimeout(b.connectTimeout)
-        .readTimeout(b.readTimeout)
-        .connectionPool(new ConnectionPool(16, 1, java.util.concurrent.TimeUnit.MINUTES))
-        .retryOnConnectionFailure(true)
-        .build();
-    this.http = base.newBuilder()
-        .addInterceptor(new RetryInterceptor(b.maxAttempts, b.firstBackoff))
-        .addInterceptor(new RegistryAuthInterceptor(base, b.credentials))
-        .addNetworkInterceptor(chain -> chain.proceed(
-            chain.request().newBuilder().header("User-Agent", "skiff/0.1").build()))
-        .build();
+    this.connectTimeout = b.connectTimeout;
+    this.readTimeout = b.readTimeout;
+    this.credentials = b.credentials;
+    this.firstBackoff = b.firstBackoff;
     this.insecureRegistries = Set.copyOf(b.insecureRegistries);
-    this.maxResumes = b.maxAttempts;
+    this.maxAttempts = b.maxAttempts;
+  }
+
+  private OkHttpClient http() {
+    OkHttpClient client = http;
+    if (client == null) {
+      synchronized (this) {
+        client = http;
+        if (client == null) {
+          OkHttpClient base = new OkHttpClient.Builder()
+              .connectTimeout(connectTimeout)
+              .readTimeout(readTimeout)
+              .connectionPool(new ConnectionPool(16, 1, java.util.concurrent.TimeUnit.MINUTES))
+              .retryOnConnectionFailure(true)
+              .build();
+          client = base.newBuilder()
+              .addInterceptor(new RetryInterceptor(maxAttempts, firstBackoff))
+              .addInterceptor(new RegistryAuthInterceptor(base, credentials))
+              .addNetworkInterceptor(chain -> chain.proceed(
+                  chain.request().newBuilder().header("User-Agent", "skiff/0.1").build()))
+              .build();
+          http = client;
+        }
+      }
+    }
+    return client;
   }
 
   /** A builder with defaults: credentials from the Docker config, 10 s connect, 30 s read timeout, 4 attempts. */
@@ -116,7 +138,7 @@ public final class RegistryClient {
   public InputStream openBlob(ImageReference repository, Descriptor descriptor) throws IOException {
     String what = "blob " + descriptor.digest().shortHex() + " of " + repository;
     return new ResumableBlobStream(offset -> openBlobAt(repository, descriptor, offset, what),
-        descriptor.size(), what, maxResumes);
+        descriptor.size(), what, maxAttempts);
   }
 
   private InputStream openBlobAt(ImageReference repository, Descriptor descriptor, long offset, String what)
@@ -159,7 +181,7 @@ public final class RegistryClient {
     String host = RegistryAuthInterceptor.hostOf(request.url());
     Response response;
     try {
-      response = http.newCall(request).execute();
+      response = http().newCall(request).execute();
     } catch (ConnectException e) {
       throw new RegistryException("Cannot fetch " + what + ": cannot connect to the registry at " + request.url().host()
           + ":" + request.url().port() + " (" + e.getMessage() + "). Is the registry running and the address right?"

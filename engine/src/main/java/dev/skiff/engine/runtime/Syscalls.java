@@ -11,10 +11,6 @@ final class Syscalls {
 
   /** Public only because jnr-ffi implements it from another class loader; unreachable outside this package. */
   public interface LibC {
-    int geteuid();
-
-    int getegid();
-
     int memfd_create(String name, int flags);
 
     @ssize_t
@@ -31,14 +27,6 @@ final class Syscalls {
   private static final jnr.ffi.Runtime RUNTIME = jnr.ffi.Runtime.getRuntime(LIBC);
 
   private Syscalls() {}
-
-  static long euid() {
-    return Integer.toUnsignedLong(LIBC.geteuid());
-  }
-
-  static long egid() {
-    return Integer.toUnsignedLong(LIBC.getegid());
-  }
 
   /**
    * An anonymous in-memory file holding {@code content}, for exec where every directory is mounted noexec.

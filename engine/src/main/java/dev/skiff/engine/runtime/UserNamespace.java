@@ -1,5 +1,6 @@
 package dev.skiff.engine.runtime;
 
+import dev.skiff.engine.fs.ProcessIds;
 import dev.skiff.engine.fs.TreeDeleter;
 import dev.skiff.engine.fs.TreeRemover;
 import dev.skiff.engine.layer.FileOwner;
@@ -48,8 +49,8 @@ public final class UserNamespace implements TreeRemover, OwnershipRestorer {
     if (UnpackOptions.forCurrentUser().privileged()) {
       return Optional.empty();
     }
-    long uid = Syscalls.euid();
-    long gid = Syscalls.egid();
+    long uid = ProcessIds.effectiveUid();
+    long gid = ProcessIds.effectiveGid();
     String name = System.getProperty("user.name");
     List<SubordinateIds.Range> subuids = SubordinateIds.read(Path.of("/etc/subuid"), name, uid);
     List<SubordinateIds.Range> subgids = SubordinateIds.read(Path.of("/etc/subgid"), name, uid);
