@@ -51,8 +51,8 @@ struct userns {
   const char *newgidmap;
 };
 
-/* What the launcher does: start a container, or work on files owned by the user namespace's ids. */
-enum task { TASK_RUN, TASK_REMOVE, TASK_CHOWN, TASK_LINK };
+/* What the launcher does: start a container, work on files the user namespace's ids own, or hold that namespace. */
+enum task { TASK_RUN, TASK_REMOVE, TASK_CHOWN, TASK_LINK, TASK_USERNS };
 
 struct spec {
   enum task task;
@@ -120,15 +120,19 @@ void identity_apply(const struct spec *spec);
 _Noreturn void exec_command(const struct spec *spec);
 _Noreturn void identity_exec(const struct spec *spec);
 
-/* net.c: makes the container's network namespace (rootless: adopts the child's) and the relay's sockets. */
+/* net.c: makes the container's network namespace and the relay's sockets. */
 void net_prepare(struct spec *spec);
-int net_adopt(pid_t child, const struct spec *spec);
 void net_enter(const struct spec *spec);
 void net_loopback_up(void);
 int net_socket(int in_container, int type);
 void net_live_in_container(void);
-int net_is_namespace_fd(int fd);
+int net_keeps_fd(int fd);
 struct sockaddr_in net_address(uint32_t host_order_ip, int port);
+
+/* hostsock.c: sockets in the host's network namespace for a rootless launcher that has left it. */
+int host_sockets_start(void);
+int host_socket(int maker, int type);
+void host_sockets_stop(void);
 
 /* netlink.c: rtnetlink calls in the namespace the socket was made in; failures name the interface. */
 int nl_open(void);
@@ -138,8 +142,8 @@ void nl_link_up(int nl, const char *name, const char *master);
 void nl_add_address(int nl, const char *name, uint32_t address, int prefix);
 
 /* network.c: a network's namespace and bridge (the launcher's network mode), and joining a container to it. */
-int network_main(const char *control_socket, const char *persist_path);
-void network_attach(const struct network_request *network, int index, int host_ns, int container_ns);
+int network_main(const char *control_socket, const char *persist_path, const char *join);
+void network_attach(const struct network_request *network, int index, int container_ns);
 int network_parse_address(const char *text, struct network_request *network);
 
 /* relay.c: forwards published ports and exposed host ports, in a process of its own. */
@@ -148,6 +152,7 @@ int relay_start(void);
 void relay_stop(void);
 
 /* main.c: the control protocol, shared by the modes. */
+pid_t clone_container(int flags);
 int connect_control(const char *path);
 char *read_spec(int fd, size_t *len);
 int supervisor_signals(void);
@@ -167,7 +172,10 @@ _Noreturn void init_exec(const struct spec *spec);
 void tar_extract(int fd, const char *what);
 void tar_write(const char *path);
 
-/* userns.c: the parent writes the child's maps, then releases it. */
+/* userns.c: the engine's user namespace (the userns mode holds it, --userns joins it); a file task's own. */
+int userns_hold_main(const char *control_socket);
+void userns_join(const char *holder);
+int userns_joined(void);
 int userns_maps_id(const struct id_range *ranges, size_t n, unsigned id);
 int userns_setgroups_denied(const struct userns *u);
 int userns_write_maps(pid_t child, const struct userns *u);

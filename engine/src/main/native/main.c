@@ -11,14 +11,17 @@
  *
  * skiff-launcher exec CONTROL_SOCKET: the same protocol for one more process in a running container (exec.c).
  * skiff-launcher network CONTROL_SOCKET [PERSIST_PATH]: holds a container network (network.c).
+ * skiff-launcher userns CONTROL_SOCKET: holds the user namespace of an unprivileged engine (userns.c).
  *
  * skiff-launcher -
  *
  * Reads the spec from stdin and reports on stdout: for the file tasks (task=remove, task=chown, task=link), which
  * run in a child, in the spec's user namespace when it has one, and exit 0 when done.
  *
- * With userns.* entries (an unprivileged JVM) the child is cloned into a new user namespace too, and waits until
- * the launcher has written its uid and gid maps (see userns.c); an exec joins the container's user namespace first.
+ * An unprivileged engine's launchers start with --userns=PID:INODE (before the mode): they join the engine's user
+ * namespace first and make every other namespace inside it. With userns.* entries but no --userns, the child is
+ * cloned into a new user namespace of its own, and waits until the launcher has written its maps (file tasks only);
+ * an exec joins the container's user namespace first.
  */
 #include "launcher.h"
 
@@ -100,7 +103,7 @@ char *read_spec(int fd, size_t *len) {
   return buf;
 }
 
-static pid_t clone_container(int flags) {
+pid_t clone_container(int flags) {
   struct clone_args_v0 args;
   memset(&args, 0, sizeof args);
   args.flags = (uint64_t)flags;
@@ -141,25 +144,25 @@ static _Noreturn void container_main(struct spec *spec, int error_fd) {
  * goes on). Returns its pid, 0 in the child, or -1 once the failure is reported and the child is gone.
  */
 static pid_t start_container(struct spec *spec) {
+  int own_userns = spec->userns.enabled && !userns_joined();
   int sync[2] = {-1, -1};
-  if (spec->userns.enabled && pipe2(sync, O_CLOEXEC) < 0) fail("pipe2", "-");
-  pid_t pid = clone_container(spec->clone_flags | (spec->userns.enabled ? CLONE_NEWUSER : 0));
+  if (own_userns && pipe2(sync, O_CLOEXEC) < 0) fail("pipe2", "-");
+  pid_t pid = clone_container(spec->clone_flags | (own_userns ? CLONE_NEWUSER : 0));
   if (pid < 0) {
     /* EPERM, ENOSPC or EUSERS here mostly mean that this host forbids unprivileged user namespaces. */
-    report_error("clone3", spec->userns.enabled ? "user namespace" : "-", errno);
+    report_error("clone3", own_userns ? "user namespace" : "-", errno);
     return -1;
   }
   if (pid == 0) {
-    if (spec->userns.enabled) {
+    if (own_userns) {
       close(sync[1]);
       userns_await_maps(sync[0]);
     }
     return 0;
   }
-  if (spec->userns.enabled) {
+  if (own_userns) {
     close(sync[0]);
-    int ready = userns_write_maps(pid, &spec->userns) == 0 && net_adopt(pid, spec) == 0 &&
-                write_all(sync[1], "1", 1) == 0;
+    int ready = userns_write_maps(pid, &spec->userns) == 0 && write_all(sync[1], "1", 1) == 0;
     close(sync[1]);
     if (!ready) {
       kill(pid, SIGKILL);
@@ -174,6 +177,7 @@ static pid_t start_container(struct spec *spec) {
 static int run_task(struct spec *spec) {
   int error_pipe[2];
   if (pipe2(error_pipe, O_CLOEXEC) < 0) fail("pipe2", "-");
+  if (userns_joined()) spec->clone_flags = 0;  /* in the engine's user namespace already: the task needs no other */
   pid_t pid = start_container(spec);
   if (pid < 0) return 1;
   if (pid == 0) {
@@ -311,19 +315,28 @@ int supervise(int control, int sigfd, pid_t pid, int detached) {
 }
 
 int main(int argc, char **argv) {
-  if (argc == 3 && !strcmp(argv[1], "exec")) return exec_main(argv[2]);
+  const char *join = NULL;  /* the engine's user namespace: userns.c */
+  if (argc > 1 && !strncmp(argv[1], "--userns=", 9)) {
+    join = argv[1] + 9;
+    argv[1] = argv[0];
+    argv++;
+    argc--;
+  }
+  if (argc == 3 && !join && !strcmp(argv[1], "exec")) return exec_main(argv[2]);
+  if (argc == 3 && !join && !strcmp(argv[1], "userns")) return userns_hold_main(argv[2]);
   if ((argc == 3 || argc == 4) && !strcmp(argv[1], "network")) {
-    return network_main(argv[2], argc == 4 ? argv[3] : NULL);
+    return network_main(argv[2], argc == 4 ? argv[3] : NULL, join);
   }
   if (argc != 2) {
-    fprintf(stderr, "usage: %s [exec|network] CONTROL_SOCKET | -\n(skiff-launcher is started by the Skiff engine)\n",
-            argv[0]);
+    fprintf(stderr, "usage: %s [--userns=PID:INODE] [network] CONTROL_SOCKET | -\n"
+            "       %s exec|userns CONTROL_SOCKET\n(skiff-launcher is started by the Skiff engine)\n", argv[0], argv[0]);
     return 2;
   }
   signal(SIGPIPE, SIG_IGN);
   int task_mode = !strcmp(argv[1], "-");
   int control = task_mode ? 0 : connect_control(argv[1]);
   report_init(task_mode ? 1 : control);
+  if (join) userns_join(join);
   size_t len;
   char *raw = read_spec(control, &len);
   struct spec spec;
@@ -332,9 +345,9 @@ int main(int argc, char **argv) {
     report_error("parse spec", bad, EINVAL);
     return 2;
   }
-  if (task_mode != (spec.task != TASK_RUN)) {
-    report_error("parse spec", task_mode ? "(task=run needs a control socket)" : "(a file task reads stdin: -)",
-                 EINVAL);
+  if (task_mode != (spec.task != TASK_RUN) || spec.task == TASK_USERNS) {
+    report_error("parse spec", spec.task == TASK_USERNS ? "(task=userns is for: skiff-launcher userns SOCKET)"
+                 : task_mode ? "(task=run needs a control socket)" : "(a file task reads stdin: -)", EINVAL);
     return 2;
   }
   if (task_mode) return run_task(&spec);

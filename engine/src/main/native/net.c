@@ -5,12 +5,11 @@
  * container's HOST_ACCESS_ADDR (named host.skiff.internal in its /etc/hosts). relay.c forwards between them.
  * The container's networks (network.c) are attached here too, so ethN is up before its command runs.
  *
- * Rootless: an unprivileged launcher cannot make a network namespace before the clone. The clone makes it, owned by
- * the container's user namespace, and the child brings its loopback up; the launcher adopts it (net_adopt) while
- * the child waits for its maps. Published ports' host listeners are bound here before the clone, as for root; the
- * relay joins the container's user namespace (its euid owns it, so it gets the capabilities there) and then its
- * network namespace, and makes the container-side sockets there. It cannot return to the host's namespace from
- * there, so host access is refused rootless for now (the JVM says so first).
+ * Rootless: the launcher has joined the engine's user namespace (userns.c) and makes the container's network
+ * namespace the same way, owned by that user namespace, so the networks' namespaces (owned by it too) accept the
+ * veth pairs. It cannot return to the host's namespace afterwards (setns needs CAP_SYS_ADMIN over the initial user
+ * namespace): it stays in the container's, where the relay it forks lives too. Published ports' host listeners are
+ * bound before it leaves. The host sockets of host access come from a process forked before it leaves (hostsock.c).
  */
 #include "launcher.h"
 
@@ -28,7 +27,7 @@
 
 static int host_ns = -1;       /* the launcher's own network namespace */
 static int container_ns = -1;  /* the container's, or -1 when it shares the host's */
-static int container_userns = -1;  /* rootless: the container's user namespace, which owns container_ns */
+static int host_sockets = -1;  /* rootless with host access: the socket to the process that makes host sockets */
 
 void net_loopback_up(void) {
   int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -45,6 +44,7 @@ void net_loopback_up(void) {
 static int in_container_ns;  /* whether this process lives in the container's namespace now */
 
 int net_socket(int in_container, int type) {
+  if (!in_container && host_sockets >= 0) return host_socket(host_sockets, type);
   int away = container_ns >= 0 && in_container != in_container_ns;
   if (away && setns(in_container ? container_ns : host_ns, CLONE_NEWNET) < 0) return -1;
   int fd = socket(AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -55,8 +55,7 @@ int net_socket(int in_container, int type) {
 }
 
 void net_live_in_container(void) {
-  if (container_ns < 0) return;
-  if (container_userns >= 0 && setns(container_userns, CLONE_NEWUSER) < 0) fail("setns", "container user namespace");
+  if (container_ns < 0 || in_container_ns) return;
   if (setns(container_ns, CLONE_NEWNET) < 0) fail("setns", "container network namespace");
   in_container_ns = 1;
 }
@@ -87,29 +86,27 @@ static int bound_port(int fd, const char *what) {
   return ntohs(a.sin_port);
 }
 
-/* Root: makes the container's namespace now, so the child only joins it. */
+/* Makes the container's namespace now, with its networks' interfaces, so the child only joins it. */
 static void make_namespace(struct spec *spec) {
   host_ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
   if (host_ns < 0) fail("open", "/proc/self/ns/net");
   if (unshare(CLONE_NEWNET) < 0) fail("unshare(CLONE_NEWNET)", "-");
+  in_container_ns = 1;
   container_ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
   if (container_ns < 0) fail("open", "/proc/self/ns/net (container)");
   net_loopback_up();
-  if (setns(host_ns, CLONE_NEWNET) < 0) fail("setns(host network)", "/proc/self/ns/net");
-  for (size_t i = 0; i < spec->n_networks; i++) network_attach(&spec->networks[i], (int)i, host_ns, container_ns);
+  for (size_t i = 0; i < spec->n_networks; i++) network_attach(&spec->networks[i], (int)i, container_ns);
   spec->clone_flags &= ~CLONE_NEWNET;
+  if (userns_joined()) return;  /* rootless: no way back (see above); the launcher and its relay live here */
+  if (setns(host_ns, CLONE_NEWNET) < 0) fail("setns(host network)", "/proc/self/ns/net");
+  in_container_ns = 0;
 }
 
 void net_prepare(struct spec *spec) {
   if (!(spec->clone_flags & CLONE_NEWNET)) return;
-  if (!spec->userns.enabled) {
-    make_namespace(spec);
-  } else if (spec->n_host_access > 0) {
-    errno = ENOTSUP;  /* the relay, once in the container's user namespace, cannot connect to the host's ports */
-    fail("hostaccess", "(exposed host ports in a user namespace)");
-  } else if (spec->n_networks > 0) {
-    errno = ENOTSUP;  /* veths between namespaces of different user namespaces need one engine-wide user namespace */
-    fail("network", "(container networks in a user namespace)");
+  if (spec->userns.enabled && !userns_joined()) {
+    errno = EINVAL;
+    fail("network namespace", "(a rootless container's launcher joins the engine's user namespace: --userns)");
   }
   char what[64];
   for (size_t i = 0; i < spec->n_publish; i++) {
@@ -120,6 +117,8 @@ void net_prepare(struct spec *spec) {
     report_line("port\t%s\t%d\t%d\n", proto, p->container_port, bound_port(fd, what));
     relay_add(fd, p->udp, 1, p->container_port);
   }
+  if (userns_joined() && spec->n_host_access > 0) host_sockets = host_sockets_start();
+  make_namespace(spec);
   for (size_t i = 0; i < spec->n_host_access; i++) {
     snprintf(what, sizeof what, "%s:%d/tcp in the container", HOST_ACCESS_ADDR, spec->host_access[i]);
     int fd = bind_port(1, 0, ntohl(inet_addr(HOST_ACCESS_ADDR)), spec->host_access[i], what);
@@ -127,30 +126,13 @@ void net_prepare(struct spec *spec) {
   }
 }
 
-int net_adopt(pid_t child, const struct spec *spec) {
-  if (!(spec->clone_flags & CLONE_NEWNET) || spec->n_publish == 0) return 0;  /* the relay is all that needs them */
-  char path[64];
-  snprintf(path, sizeof path, "/proc/%d/ns/user", (int)child);
-  container_userns = open(path, O_RDONLY | O_CLOEXEC);
-  if (container_userns >= 0) {
-    snprintf(path, sizeof path, "/proc/%d/ns/net", (int)child);
-    container_ns = open(path, O_RDONLY | O_CLOEXEC);
-  }
-  if (container_userns < 0 || container_ns < 0) {
-    report_error("open", path, errno);
-    return -1;
-  }
-  return 0;
-}
-
 void net_enter(const struct spec *spec) {
-  if (container_ns >= 0) {
-    if (setns(container_ns, CLONE_NEWNET) < 0) fail("setns(container network)", "-");
-  } else if (spec->clone_flags & CLONE_NEWNET) {
-    net_loopback_up();  /* rootless: the clone made the namespace, in the container's user namespace */
+  (void)spec;
+  if (container_ns >= 0 && !in_container_ns && setns(container_ns, CLONE_NEWNET) < 0) {
+    fail("setns(container network)", "-");
   }
 }
 
-int net_is_namespace_fd(int fd) {
-  return fd >= 0 && (fd == host_ns || fd == container_ns || fd == container_userns);
+int net_keeps_fd(int fd) {
+  return fd >= 0 && (fd == host_ns || fd == container_ns || fd == host_sockets);
 }

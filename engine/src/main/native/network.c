@@ -9,8 +9,9 @@
  * (its /24 prefix route is the only route: nothing outside its networks is reachable), the peer in the network's
  * namespace enslaved to the bridge. Both ends vanish with either namespace.
  *
- * Rootless (later): the network namespaces and the containers' would all be owned by the engine's one user
- * namespace, so the same calls work from a launcher inside it.
+ * Rootless: with --userns the holder joins the engine's user namespace first (userns.c), so the network's namespace
+ * and its members' all belong to that user namespace, where the launchers have the capabilities these calls need.
+ * A persistent network cannot be made rootless: the bind mount needs privileges over the host's mount namespace.
  */
 #include "launcher.h"
 
@@ -24,9 +25,10 @@
 
 #define NETWORK_BRIDGE "skiff0"
 
-int network_main(const char *control_socket, const char *persist_path) {
+int network_main(const char *control_socket, const char *persist_path, const char *join) {
   int control = connect_control(control_socket);
   report_init(control);
+  if (join) userns_join(join);
   if (chdir("/") < 0) fail("chdir", "/");  /* hold no directory of the JVM's */
   if (unshare(CLONE_NEWNET) < 0) fail("unshare(CLONE_NEWNET)", "-");
   net_loopback_up();
@@ -53,7 +55,8 @@ int network_main(const char *control_socket, const char *persist_path) {
   }
 }
 
-void network_attach(const struct network_request *network, int index, int host_ns, int container_ns) {
+/* Runs in the container's namespace, CONTAINER_NS, and returns there. */
+void network_attach(const struct network_request *network, int index, int container_ns) {
   int ns = open(network->netns, O_RDONLY | O_CLOEXEC);
   if (ns < 0) fail("open(network namespace)", network->netns);
   char ifname[16], peer[16];
@@ -61,17 +64,14 @@ void network_attach(const struct network_request *network, int index, int host_n
   snprintf(peer, sizeof peer, "sk%d_%d", (int)getpid(), index);  /* unique in the network's namespace */
   int nl = nl_open();
   nl_create_veth(nl, ifname, container_ns, peer, ns);
+  nl_add_address(nl, ifname, network->address, network->prefix);
+  nl_link_up(nl, ifname, NULL);
   close(nl);
   if (setns(ns, CLONE_NEWNET) < 0) fail("setns(network namespace)", network->netns);
   nl = nl_open();
   nl_link_up(nl, peer, NETWORK_BRIDGE);
   close(nl);
   if (setns(container_ns, CLONE_NEWNET) < 0) fail("setns(container network)", "-");
-  nl = nl_open();
-  nl_add_address(nl, ifname, network->address, network->prefix);
-  nl_link_up(nl, ifname, NULL);
-  close(nl);
-  if (setns(host_ns, CLONE_NEWNET) < 0) fail("setns(host network)", "-");
   close(ns);
 }
 

@@ -282,7 +282,7 @@ static int is_relay_fd(int fd) {
   for (size_t i = 0; i < n_forwards; i++) {
     if (forwards[i].fd == fd) return 1;
   }
-  return net_is_namespace_fd(fd);
+  return net_keeps_fd(fd);
 }
 
 /*
@@ -365,8 +365,10 @@ int relay_start(void) {
 }
 
 void relay_stop(void) {
-  if (relay_pid <= 0) return;
-  kill(relay_pid, SIGKILL);
-  while (waitpid(relay_pid, NULL, 0) < 0 && errno == EINTR) {}
-  relay_pid = -1;
+  if (relay_pid > 0) {
+    kill(relay_pid, SIGKILL);
+    while (waitpid(relay_pid, NULL, 0) < 0 && errno == EINTR) {}
+    relay_pid = -1;
+  }
+  host_sockets_stop();  /* the relay's source of host sockets */
 }

@@ -109,6 +109,7 @@ int spec_parse(char *buf, size_t len, struct spec *spec, const char **bad_entry)
     else if (!strcmp(k, "task") && !strcmp(v, "remove")) spec->task = TASK_REMOVE;
     else if (!strcmp(k, "task") && !strcmp(v, "chown")) spec->task = TASK_CHOWN;
     else if (!strcmp(k, "task") && !strcmp(v, "link")) spec->task = TASK_LINK;
+    else if (!strcmp(k, "task") && !strcmp(v, "userns")) spec->task = TASK_USERNS;
     else if (!strcmp(k, "link.source")) spec->link_sources[spec->n_links] = v;
     else if (!strcmp(k, "link.target") && spec->link_sources[spec->n_links]) spec->link_targets[spec->n_links++] = v;
     else if (!strcmp(k, "userns.uid") && !parse_range(v, spec->userns.uids, &spec->userns.n_uids)) {

@@ -31,9 +31,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns pulled images into containers: an overlay of the image's layers plus a writable layer per container, run by
- * the skiff-launcher in new PID, mount, UTS, IPC and network namespaces, and for a user other than root in a new
- * {@link UserNamespace} too. Containers live under {@code STORE/containers/}; opening a runtime removes those whose
- * JVM died. Closing it removes its containers.
+ * the skiff-launcher in new PID, mount, UTS, IPC and network namespaces, and for a user other than root inside the
+ * engine's {@link UserNamespace}. Containers live under {@code STORE/containers/}; opening a runtime removes those
+ * whose JVM died. Closing it removes its containers and ends its user namespace.
  */
 public final class ContainerRuntime implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ContainerRuntime.class);
@@ -111,16 +111,6 @@ public final class ContainerRuntime implements AutoCloseable {
     try {
       ImageUsers users = ImageUsers.read(layersTopFirst);
       ProcessSettings process = ProcessSettings.resolve(spec, config, users, id.substring(0, 12));
-      if (userNamespace.isPresent() && !spec.exposedHostPorts().isEmpty()) {
-        throw new ContainerException("Cannot run " + spec.image() + ": exposeHostPorts is not supported rootless yet"
-            + " (the port relay cannot reach the host's ports from the container's user namespace). Publish the"
-            + " container's ports instead, or run this JVM as root.");
-      }
-      if (userNamespace.isPresent() && !spec.networks().isEmpty()) {
-        throw new ContainerException("Cannot run " + spec.image() + ": container networks are not supported rootless"
-            + " yet (their links need every container of the engine in one user namespace). Reach other containers"
-            + " through published ports, or run this JVM as root.");
-      }
       ImageUsers.Identity identity = runnable(process.identity(), spec.image());
       LauncherSpec launch = inUserNamespace(new LauncherSpec())
           .put("rootfs", dir.rootfs().toString())
@@ -245,8 +235,14 @@ public final class ContainerRuntime implements AutoCloseable {
   /** Starts the launcher in exec mode; {@code attach} gets its process at once, to feed stdin and read output. */
   LauncherSession exec(Path socket, LauncherSpec spec, Consumer<Process> attach, ContainerLogs logs, String what)
       throws IOException {
-    return LauncherSession.start(launcher(), socket, LauncherSession.Mode.EXEC, inUserNamespace(spec), attach, logs,
-        io, what);
+    LauncherBinary joinsContainer = userNamespace.isPresent() ? userNamespace.get().plainLauncher() : launcher();
+    return LauncherSession.start(joinsContainer, socket, LauncherSession.Mode.EXEC, inUserNamespace(spec), attach,
+        logs, io, what);
+  }
+
+  /** Whether this runtime's containers run in a user namespace, for a user other than root. */
+  boolean rootless() {
+    return userNamespace.isPresent();
   }
 
   Executor io() {
@@ -319,7 +315,10 @@ public final class ContainerRuntime implements AutoCloseable {
     stored.logs(container, follow, stdout, stderr);
   }
 
-  /** Removes every container this runtime created that is not removed yet. */
+  /**
+   * Removes every container this runtime created that is not removed yet, and ends the holder of its user namespace
+   * (rootless), which the namespace outlives only while this JVM's networks use it.
+   */
   @Override
   public void close() {
     for (Container c : List.copyOf(live)) {
@@ -329,6 +328,7 @@ public final class ContainerRuntime implements AutoCloseable {
         LOG.warn("Cannot remove {}: {}", c, e.getMessage());
       }
     }
+    userNamespace.ifPresent(UserNamespace::close);
     io.shutdown();
   }
 }

@@ -144,7 +144,7 @@ final class LauncherSession implements AutoCloseable {
   }
 
   /** "error\tCALL\tPATH\tERRNO\tMESSAGE", the path with %XX escapes. */
-  static ContainerStartException startFailure(String container, String line) {
+  private static ContainerStartException startFailure(String container, String line) {
     String[] f = line.split("\t", 5);
     if (f.length < 5) {
       return new ContainerStartException(container, "?", "-", 0, line);

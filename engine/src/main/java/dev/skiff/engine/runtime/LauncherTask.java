@@ -43,8 +43,11 @@ final class LauncherTask {
     }
   }
 
-  /** "error\tCALL\tPATH\tERRNO\tMESSAGE", the path with %XX escapes. */
-  private static ContainerException failure(String what, String line) {
+  /**
+   * The launcher's failure while doing {@code what}, from its report line "error\tCALL\tPATH\tERRNO\tMESSAGE" (the
+   * path with %XX escapes).
+   */
+  static ContainerException failure(String what, String line) {
     String[] f = line.split("\t", 5);
     if (f.length < 5) {
       return new ContainerException("The launcher failed while " + what + ": " + line);

@@ -19,12 +19,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where a rootless engine's containers run: a user namespace per container in which the user is root and its
- * subordinate ids (/etc/subuid, /etc/subgid) are the image's other users. Files those ids own on the host (layers
- * unpacked with their owners, what non-root container processes write) can only be chowned and deleted from inside
- * such a namespace, so this also restores layer owners after an unprivileged unpack and deletes store trees.
+ * Where a rootless engine's containers run: one user namespace for the whole engine, in which the user is root and
+ * its subordinate ids (/etc/subuid, /etc/subgid) are the image's other users. A launcher holds it from the first use
+ * until {@link #close()} (or the end of this JVM), and every other launcher joins it, so that every namespace of the
+ * engine (containers', networks') belongs to it: containers on a network can be linked, and no start maps ids anew.
+ *
+ * <p>Files those ids own on the host (layers unpacked with their owners, what non-root container processes write)
+ * can only be chowned and deleted from inside the namespace, so this also restores layer owners after an
+ * unprivileged unpack and deletes store trees; once closed, such a task gets a user namespace of its own.
  */
-public final class UserNamespace implements TreeRemover, OwnershipRestorer {
+public final class UserNamespace implements TreeRemover, OwnershipRestorer, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(UserNamespace.class);
   private static final List<Path> HELPER_DIRS = List.of(Path.of("/usr/bin"), Path.of("/usr/sbin"), Path.of("/bin"),
       Path.of("/sbin"));
@@ -33,6 +37,9 @@ public final class UserNamespace implements TreeRemover, OwnershipRestorer {
   private final Path launcherDir;
   private final AtomicBoolean ownersWarned = new AtomicBoolean();
   private volatile LauncherBinary launcher;
+  private HolderProcess holder; // guarded by this
+  private LauncherBinary joining; // guarded by this: launcher with --userns while the holder runs
+  private boolean closed; // guarded by this
 
   private UserNamespace(UserNamespaceMap map, Path launcherDir) {
     this.map = map;
@@ -76,7 +83,34 @@ public final class UserNamespace implements TreeRemover, OwnershipRestorer {
     return map;
   }
 
-  LauncherBinary launcher() throws IOException {
+  /**
+   * The launcher that joins the engine's user namespace, starting its holder on first use; once closed, the plain
+   * launcher, which gives a file task a user namespace of its own and refuses containers.
+   */
+  synchronized LauncherBinary launcher() throws IOException {
+    if (closed) {
+      return plainLauncher();
+    }
+    if (holder == null || !holder.process().isAlive()) {
+      if (holder != null) {
+        LOG.warn("The holder of this engine's user namespace (pid {}) died; starting another: containers and networks"
+            + " made since live in the new one", holder.pid());
+        holder.close();
+      }
+      holder = HolderProcess.start(plainLauncher(), launcherDir, "userns", List.of(),
+          Optional.of(map.addTo(new LauncherSpec().put("task", "userns"))), "the engine's user namespace");
+      Path ns = Path.of("/proc", Long.toString(holder.pid()), "ns", "user");
+      String inode = Files.readSymbolicLink(ns).toString().replaceAll("\\D", ""); // "user:[4026532849]"
+      joining = plainLauncher().withOption("--userns=" + holder.pid() + ":" + inode);
+    }
+    return joining;
+  }
+
+  /**
+   * The launcher that joins no user namespace first: an exec joins its container's, which belongs to the user
+   * namespace of the engine that started it, maybe another JVM's.
+   */
+  LauncherBinary plainLauncher() throws IOException {
     LauncherBinary l = launcher;
     if (l == null) {
       synchronized (this) {
@@ -87,6 +121,17 @@ public final class UserNamespace implements TreeRemover, OwnershipRestorer {
       }
     }
     return l;
+  }
+
+  /** Ends the holder: the namespace goes once no container or network of the engine is left in it. Idempotent. */
+  @Override
+  public synchronized void close() {
+    closed = true;
+    if (holder != null) {
+      holder.close();
+      holder = null;
+      joining = null;
+    }
   }
 
   /** Deletes {@code tree}: as the user where it can, the rest inside the user namespace. */

@@ -3,6 +3,7 @@ package dev.skiff.engine.runtime;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.skiff.engine.Engine;
 import dev.skiff.engine.EngineConfig;
+import dev.skiff.engine.network.Network;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -20,9 +21,12 @@ import java.util.List;
  * Run by {@link RootlessIT} as the unprivileged test user. {@code run STORE RUNS.json}: runs each container to its
  * end, prints the results as one JSON line, then forgets every image and prunes the store. {@code hold STORE IMAGE}:
  * starts a container as uid 1000 that writes into its upper dir, prints {@code pid=PID dir=SHORT_ID} once it has,
- * and waits to be killed. {@code open STORE}: opens an engine (which removes dead JVMs' containers) and closes it.
- * {@code services STORE REDIS BUSYBOX DIR}: pings a redis through a published port, execs in it and copies in and
- * out (to DIR), tries host access, and prints what each gave as "KEY: VALUE" lines.
+ * and waits to be killed; the container is on a network, so that a network's holder is killed too. {@code open
+ * STORE}: opens an engine (which removes dead JVMs' containers) and closes it. {@code services STORE REDIS BUSYBOX
+ * DIR}: pings a redis through a published port, execs in it and copies in and out (to DIR), and prints what each gave
+ * as "KEY: VALUE" lines. {@code connect STORE REDIS BUSYBOX EXPOSED HIDDEN}: a busybox reaches a redis on a network
+ * by its alias, a busybox reaches the host's port EXPOSED but not HIDDEN, and a stored network is refused; prints
+ * "KEY: VALUE" lines too.
  */
 public final class RootlessChild {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -37,6 +41,7 @@ public final class RootlessChild {
         case "hold" -> hold(engine, args[2]);
         case "open" -> { }
         case "services" -> services(engine, args[2], args[3], Path.of(args[4]));
+        case "connect" -> connect(engine, args[2], args[3], Integer.parseInt(args[4]), Integer.parseInt(args[5]));
         default -> throw new IllegalArgumentException(Arrays.toString(args));
       }
     }
@@ -70,10 +75,34 @@ public final class RootlessChild {
       redis.copyFromContainer("/data/out.txt", dir.resolve("out.txt"));
       System.out.println("copy-out: " + Files.readString(dir.resolve("out.txt")).strip());
     }
-    try (Container c = engine.run(ContainerSpec.builder(busybox).command("true").exposeHostPorts(1).build())) {
-      System.out.println("host-access: started");
+  }
+
+  private static void connect(Engine engine, String redisImage, String busybox, int exposed, int hidden)
+      throws Exception {
+    try (Network network = engine.createNetwork("rootless-net");
+        Container redis = engine.run(ContainerSpec.builder(redisImage).network(network, "cache").build())) {
+      String ping = "for i in $(seq 100); do r=$(printf 'PING\\r\\n' | nc -w 1 cache 6379) && [ -n \"$r\" ]"
+          + " && echo \"$r\" && exit 0; sleep 0.1; done; exit 1";
+      System.out.println("network: " + output(engine, ContainerSpec.builder(busybox).command("sh", "-c", ping)
+          .network(network).build()));
+    }
+    String script = "nc host.skiff.internal " + exposed + "; echo \"rc=$?\"; nc host.skiff.internal " + hidden
+        + "; echo \"rc=$?\"";
+    System.out.println("host-access: " + output(engine, ContainerSpec.builder(busybox).command("sh", "-c", script)
+        .exposeHostPorts(exposed).build()));
+    try {
+      engine.storedNetworks().create("kept");
+      System.out.println("stored-network: created");
     } catch (ContainerException e) {
-      System.out.println("host-access: " + e.getMessage());
+      System.out.println("stored-network: " + e.getMessage());
+    }
+  }
+
+  /** The container's exit code and output, on one line. */
+  private static String output(Engine engine, ContainerSpec spec) throws Exception {
+    try (Container c = engine.run(spec)) {
+      int code = c.waitFor(Duration.ofSeconds(60));
+      return code + " " + (c.logs().stdout() + c.logs().stderr()).strip().replaceAll("\\s*\\n\\s*", " | ");
     }
   }
 
@@ -98,7 +127,8 @@ public final class RootlessChild {
   }
 
   private static void hold(Engine engine, String image) throws Exception {
-    Container c = engine.run(ContainerSpec.builder(image).user("1000:1000")
+    Network network = engine.createNetwork("held");
+    Container c = engine.run(ContainerSpec.builder(image).user("1000:1000").network(network)
         .command("sh", "-c", "mkdir -p /tmp/by-1000/sub && echo x > /tmp/by-1000/sub/f && chmod 700 /tmp/by-1000"
             + " && echo ready && exec sleep 1000").build());
     while (!c.logs().stdout().contains("ready")) {

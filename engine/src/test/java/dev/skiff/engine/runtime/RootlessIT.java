@@ -12,6 +12,7 @@ import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -133,7 +134,7 @@ class RootlessIT {
   }
 
   @Test
-  void publishedPortsExecAndCopyWorkRootlessAndHostAccessIsRefused() throws Exception {
+  void publishedPortsExecAndCopyWorkRootless() throws Exception {
     Path store = userStore("services");
     ChildResult child = child("services", store.toString(), REDIS, BUSYBOX, work.toString());
     assertThat(child.status).as("child JVM (stderr: %s)", child.stderr).isZero();
@@ -142,12 +143,30 @@ class RootlessIT {
         "exec: PONG",
         "exec-user: redis",
         "copy-in: 640 0 copied",
-        "copy-out: out",
-        "host-access: Cannot run " + BUSYBOX + ": exposeHostPorts is not supported rootless yet (the port relay"
-            + " cannot reach the host's ports from the container's user namespace). Publish the container's ports"
-            + " instead, or run this JVM as root.");
+        "copy-out: out");
     assertThat(list(store.resolve("containers"))).as("container dirs left").isEmpty();
     assertThat(processesOf(USER)).as("processes of %s (the relay included)", USER).isEmpty();
+  }
+
+  @Test
+  void networksAndHostAccessWorkRootlessInTheEnginesUserNamespace() throws Exception {
+    Path store = userStore("connect");
+    ChildResult child;
+    try (ServerSocket exposed = PublishedPortIT.answering("hello from the host");
+        ServerSocket hidden = PublishedPortIT.answering("should stay hidden")) {
+      child = child("connect", store.toString(), REDIS, BUSYBOX, Integer.toString(exposed.getLocalPort()),
+          Integer.toString(hidden.getLocalPort()));
+    }
+    assertThat(child.status).as("child JVM (stderr: %s)", child.stderr).isZero();
+    List<String> lines = child.stdout.lines().toList();
+    assertThat(lines).hasSize(3);
+    assertThat(lines.get(0)).isEqualTo("network: 0 +PONG");
+    assertThat(lines.get(1)).startsWith("host-access: 0 hello from the host | rc=0 | rc=1 | nc: ")
+        .endsWith("Connection refused");
+    assertThat(lines.get(2)).startsWith("stored-network: Cannot create network kept as user " + USER + ": a network"
+        + " that outlives its JVM").contains("Engine.createNetwork");
+    assertThat(store.resolve("networks/kept")).as("what the refused network left").doesNotExist();
+    assertThat(processesOf(USER)).as("processes of %s (holders included)", USER).isEmpty();
   }
 
   @Test
@@ -178,6 +197,11 @@ class RootlessIT {
       Thread.sleep(5);
     }
     assertThat(proc).as("the container's PID 1, 1 s after its JVM was killed").doesNotExist();
+    while (!processesOf(USER).isEmpty() && System.nanoTime() - killedAt < TimeUnit.SECONDS.toNanos(5)) {
+      Thread.sleep(20);
+    }
+    assertThat(processesOf(USER)).as("processes of %s 5 s after its JVM was killed (the user namespace's and the"
+        + " network's holders included)", USER).isEmpty();
     assertThat(dir).isDirectory();
 
     ChildResult next = child("open", store.toString());
