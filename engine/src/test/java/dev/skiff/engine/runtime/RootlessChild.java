@@ -22,7 +22,8 @@ import java.util.List;
  * starts a container as uid 1000 that writes into its upper dir, prints {@code pid=PID dir=SHORT_ID} once it has,
  * and waits to be killed. {@code open STORE}: opens an engine (which removes dead JVMs' containers) and closes it.
  * {@code services STORE REDIS BUSYBOX DIR}: pings a redis through a published port, execs in it and copies in and
- * out (to DIR), tries host access, and prints what each gave as "KEY: VALUE" lines.
+ * out (to DIR), tries host access, and prints what each gave as "KEY: VALUE" lines. {@code limits STORE IMAGE}: runs
+ * two containers with resource limits and prints "limited: EXIT_CODE OUTPUT" for each.
  */
 public final class RootlessChild {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -37,6 +38,7 @@ public final class RootlessChild {
         case "hold" -> hold(engine, args[2]);
         case "open" -> { }
         case "services" -> services(engine, args[2], args[3], Path.of(args[4]));
+        case "limits" -> limits(engine, args[2]);
         default -> throw new IllegalArgumentException(Arrays.toString(args));
       }
     }
@@ -74,6 +76,15 @@ public final class RootlessChild {
       System.out.println("host-access: started");
     } catch (ContainerException e) {
       System.out.println("host-access: " + e.getMessage());
+    }
+  }
+
+  private static void limits(Engine engine, String image) throws Exception {
+    for (int i = 0; i < 2; i++) {
+      try (Container c = engine.run(ContainerSpec.builder(image).command("echo", "hi")
+          .memory(dev.skiff.engine.cgroup.MemorySize.parse("32m")).pidsLimit(50).build())) {
+        System.out.println("limited: " + c.waitFor(Duration.ofSeconds(60)) + " " + c.logs().stdout().strip());
+      }
     }
   }
 
