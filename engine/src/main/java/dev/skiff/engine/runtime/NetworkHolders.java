@@ -9,7 +9,6 @@ import java.io.InputStreamReader;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -91,21 +90,12 @@ final class NetworkHolders implements NetworkNamespaces {
     try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
       server.bind(UnixDomainSocketAddress.of(socket));
       Process process = runtime.launcher().start(executable -> command(executable, socket, persistAt));
-      process.onExit().thenRun(() -> close(server)); // a launcher that dies early must not block accept()
-      SocketChannel control;
-      String first;
-      try {
-        control = server.accept();
-        first = new BufferedReader(new InputStreamReader(Channels.newInputStream(control), StandardCharsets.UTF_8))
-            .readLine();
-      } catch (ClosedChannelException e) {
-        first = null;
-        control = null;
-      }
+      LauncherSession.wakeOnExit(process, server); // a launcher that dies early must not block accept()
+      SocketChannel control = server.accept();
+      String first = new BufferedReader(new InputStreamReader(Channels.newInputStream(control),
+          StandardCharsets.UTF_8)).readLine();
       if (first == null || !first.startsWith("ready\t")) {
-        if (control != null) {
-          control.close();
-        }
+        control.close();
         process.destroyForcibly();
         if (first != null && first.startsWith("error\t")) {
           throw LauncherSession.startFailure("network " + network, first);
@@ -126,13 +116,5 @@ final class NetworkHolders implements NetworkNamespaces {
     }
     return new ProcessBuilder(args).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
         .redirectOutput(ProcessBuilder.Redirect.DISCARD);
-  }
-
-  private static void close(ServerSocketChannel server) {
-    try {
-      server.close();
-    } catch (IOException e) {
-      // nothing left to do
-    }
   }
 }
