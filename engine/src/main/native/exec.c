@@ -54,6 +54,7 @@ static pid_t fork_child(struct spec *spec) {
 
 static _Noreturn void child_main(struct spec *spec, int error_fd) {
   report_init(error_fd);
+  cgroup_join(spec);
   sigset_t none;
   sigemptyset(&none);
   signal(SIGPIPE, SIG_DFL);
@@ -77,6 +78,7 @@ int exec_main(const char *control_socket) {
     report_error("parse spec", spec.target_pid ? bad : "(exec spec lacks exec.pid)", EINVAL);
     return 2;
   }
+  cgroup_open(&spec);
   join_container(spec.target_pid, spec.userns.enabled);
   return run_child(control, &spec, fork_child, child_main);
 }

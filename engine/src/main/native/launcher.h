@@ -96,6 +96,9 @@ struct spec {
   int init;                  /* the launcher's child stays PID 1: reaps zombies, forwards signals */
   int detached;              /* the container outlives the control socket (skiff run -d) */
   const char *exit_file;     /* where the exit line is written too, for readers other than the JVM */
+  const char **cgroups;      /* cgroup directories the process joins before it execs (cgroup.c) */
+  size_t n_cgroups;
+  int *cgroup_fds;           /* their cgroup.procs, opened by the launcher */
 };
 
 /* spec.c */
@@ -180,6 +183,10 @@ int userns_maps_id(const struct id_range *ranges, size_t n, unsigned id);
 int userns_setgroups_denied(const struct userns *u);
 int userns_write_maps(pid_t child, const struct userns *u);
 void userns_await_maps(int sync_fd);
+
+/* cgroup.c: the launcher opens the cgroups' procs files, the child joins them. */
+void cgroup_open(struct spec *spec);
+void cgroup_join(const struct spec *spec);
 
 /* tasks.c: run in the child, inside the user namespace. */
 _Noreturn void task_remove(const struct spec *spec);

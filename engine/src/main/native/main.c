@@ -116,6 +116,7 @@ pid_t clone_container(int flags) {
 /* In the child: PID 1 of the new namespaces. Errors go to the launcher through error_fd, closed by execve. */
 static _Noreturn void container_main(struct spec *spec, int error_fd) {
   report_init(error_fd);
+  cgroup_join(spec);
   if (spec->task == TASK_REMOVE) task_remove(spec);
   if (spec->task == TASK_CHOWN) task_chown(spec);
   if (spec->task == TASK_LINK) task_link(spec);
@@ -352,6 +353,7 @@ int main(int argc, char **argv) {
   }
   if (task_mode) return run_task(&spec);
   if (spec.detached && setsid() < 0) fail("setsid", "-");  /* no terminal's hangup or ^C reaches it */
+  cgroup_open(&spec);
   net_prepare(&spec);  /* before the clone: the relay's host sockets exist before the container runs */
   return run_child(control, &spec, start_container, container_main);
 }

@@ -1,6 +1,6 @@
 /*
  * The container spec arrives as NUL-terminated "key=value" entries. Repeated keys append (arg, env, group,
- * overlay.lower, publish, hostaccess); "mount=bind|tmpfs" starts a mount that the following mount.* keys describe,
+ * overlay.lower, publish, hostaccess, cgroup); "mount=bind|tmpfs" starts a mount that the following mount.* keys describe,
  * "network=NETNS_PATH" a network to join, whose "network.address=A.B.C.D/PREFIX" follows.
  */
 #include "launcher.h"
@@ -89,9 +89,10 @@ int spec_parse(char *buf, size_t len, struct spec *spec, const char **bad_entry)
   spec->link_sources = calloc(entries + 1, sizeof *spec->link_sources);
   spec->link_targets = calloc(entries + 1, sizeof *spec->link_targets);
   spec->networks = calloc(entries + 1, sizeof *spec->networks);
+  spec->cgroups = calloc(entries + 1, sizeof *spec->cgroups);
   if (!spec->lower || !spec->argv || !spec->env || !spec->groups || !spec->mounts || !spec->publish ||
       !spec->host_access || !spec->remove || !spec->chown || !spec->link_sources || !spec->link_targets ||
-      !spec->networks) {
+      !spec->networks || !spec->cgroups) {
     *bad_entry = "(out of memory)";
     return -1;
   }
@@ -143,6 +144,7 @@ int spec_parse(char *buf, size_t len, struct spec *spec, const char **bad_entry)
     else if (!strcmp(k, "init")) spec->init = !strcmp(v, "1");
     else if (!strcmp(k, "detached")) spec->detached = !strcmp(v, "1");
     else if (!strcmp(k, "exit.file")) spec->exit_file = v;
+    else if (!strcmp(k, "cgroup") && v[0] == '/') spec->cgroups[spec->n_cgroups++] = v;
     else if (!strcmp(k, "namespaces") && (spec->clone_flags = parse_namespaces(v)) >= 0) {
     } else if (!strcmp(k, "mount") && (!strcmp(v, "bind") || !strcmp(v, "tmpfs"))) {
       m = &spec->mounts[spec->n_mounts++];

@@ -30,7 +30,7 @@ final class PsCommand implements Callable<Integer> {
       containers.forEach(c -> System.out.println(c.shortId()));
       return 0;
     }
-    String format = "%-12s   %-30s %-22s %-15s %-20s %-28s %s%n";
+    String format = "%-12s   %-30s %-22s %-15s %-24s %-28s %s%n";
     System.out.printf(format, "CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES");
     Instant now = Instant.now();
     for (ContainerInfo c : containers) {
@@ -58,7 +58,8 @@ final class PsCommand implements Callable<Integer> {
     return switch (c.status()) {
       case CREATED -> "Created";
       case RUNNING -> "Up " + human(Duration.between(c.created(), now));
-      case EXITED -> c.exitCode().isPresent() ? "Exited (" + c.exitCode().getAsInt() + ")" : "Exited";
+      case EXITED -> (c.exitCode().isPresent() ? "Exited (" + c.exitCode().getAsInt() + ")" : "Exited")
+          + (c.oomKilled() ? " OOMKilled" : "");
     };
   }
 

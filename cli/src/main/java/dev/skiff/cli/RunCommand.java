@@ -1,6 +1,7 @@
 package dev.skiff.cli;
 
 import dev.skiff.engine.Engine;
+import dev.skiff.engine.cgroup.MemorySize;
 import dev.skiff.engine.runtime.Container;
 import dev.skiff.engine.runtime.ContainerLogs;
 import dev.skiff.engine.runtime.ContainerSpec;
@@ -60,6 +61,16 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--init", description = "Run an init as PID 1 that reaps zombies and forwards signals.")
   private boolean init;
 
+  @Option(names = {"-m", "--memory"}, paramLabel = "SIZE",
+      description = "Limit the container's memory, e.g. 512m or 1g (at least 6m); no swap beyond it.")
+  private String memory;
+
+  @Option(names = "--cpus", paramLabel = "N", description = "Limit CPU time to N CPUs' worth, e.g. 0.5.")
+  private Double cpus;
+
+  @Option(names = "--pids-limit", paramLabel = "N", description = "Limit the container to N processes and threads.")
+  private Long pidsLimit;
+
   @Parameters(index = "0", paramLabel = "IMAGE")
   private String image;
 
@@ -92,6 +103,15 @@ final class RunCommand implements Callable<Integer> {
       spec.publish(PortBinding.parse(binding));
     }
     spec.init(init);
+    if (memory != null) {
+      spec.memory(MemorySize.parse(memory));
+    }
+    if (cpus != null) {
+      spec.cpus(cpus);
+    }
+    if (pidsLimit != null) {
+      spec.pidsLimit(pidsLimit);
+    }
     Engine engine = root.engine();
     if (!aliases.isEmpty() && networks.isEmpty()) {
       throw new IllegalArgumentException("--alias names the container in its networks; give a --network too");
@@ -114,9 +134,25 @@ final class RunCommand implements Callable<Integer> {
       container.start();
       int exit = container.waitFor(Duration.ofDays(3650));
       System.out.flush();
+      if (container.oomKilled()) {
+        MemorySize limit = container.spec().resources().memory().orElseThrow();
+        System.err.println("skiff: container " + container.name() + " was killed for exceeding its memory limit of "
+            + limit + " (-m " + memory + "); give it more with a larger -m, e.g. -m " + option(limit.bytes() * 2));
+      }
       return exit;
     } finally {
       Runtime.getRuntime().removeShutdownHook(cleanup);
     }
+  }
+
+  /** {@code bytes} as a -m value: 32m, 2g. */
+  private static String option(long bytes) {
+    for (String unit : List.of("g", "m", "k")) {
+      long size = 1L << (10 * ("kmg".indexOf(unit) + 1));
+      if (bytes % size == 0) {
+        return bytes / size + unit;
+      }
+    }
+    return Long.toString(bytes);
   }
 }

@@ -132,6 +132,41 @@ class CliIT {
   }
 
   @Test
+  void runWithAMemoryLimitSaysWhenTheContainerWasKilledForExceedingIt() throws Exception {
+    String busybox = registry + "/library/busybox:1.35";
+    String hog = "head -c 200m /dev/zero | tail";
+    Result run = skiff("run", "-m", "16m", busybox, "sh", "-c", hog);
+    assertThat(run.code()).as(run.err()).isEqualTo(137);
+    assertThat(run.err()).contains("was killed for exceeding its memory limit of 16 MiB (-m 16m); give it more with a"
+        + " larger -m, e.g. -m 32m");
+    Result fits = skiff("run", "--memory", "64m", "--cpus", "0.5", "--pids-limit", "20", busybox, "sh", "-c",
+        "head -c 4m /dev/zero | tail | wc -c");
+    assertThat(fits.code()).as(fits.err()).isZero();
+    assertThat(fits.out().strip()).isEqualTo(Long.toString(4L << 20));
+    assertThat(fits.err()).doesNotContain("memory limit");
+    assertThat(skiff("run", "-m", "5m", busybox, "true").err()).startsWith("skiff: A memory limit of 5 MiB is too"
+        + " small");
+    assertThat(skiff("run", "-m", "lots", busybox, "true").err()).startsWith("skiff: 'lots' is not a memory size");
+
+    Result detached = skiff("run", "-d", "-m", "16m", "--name", "hog", busybox, "sh", "-c", hog);
+    assertThat(detached.code()).as(detached.err()).isZero();
+    String id = detached.out().strip();
+    List<Path> cgroups = new ArrayList<>();
+    new com.fasterxml.jackson.databind.ObjectMapper().readTree(store.resolve("containers/" + id.substring(0, 12)
+        + "/container.json").toFile()).path("cgroups").forEach(d -> cgroups.add(Path.of(d.asText())));
+    assertThat(cgroups).isNotEmpty();
+    String ps = "";
+    for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30); !ps.contains("Exited");
+        Thread.sleep(100)) {
+      ps = skiff("ps", "-a").out();
+      assertThat(System.nanoTime()).as("hog exits: " + ps).isLessThan(deadline);
+    }
+    assertThat(ps).contains("Exited (137) OOMKilled").contains("hog");
+    assertThat(skiff("rm", "hog").code()).isZero();
+    assertThat(cgroups).noneMatch(Files::exists);
+  }
+
+  @Test
   void runPublishesAPortOnTheGivenHostPort() throws Exception {
     int hostPort;
     try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -1,5 +1,6 @@
 package dev.skiff.engine.runtime;
 
+import dev.skiff.engine.cgroup.ContainerCgroup;
 import dev.skiff.engine.image.ImageConfig;
 import dev.skiff.engine.network.Membership;
 import dev.skiff.engine.wait.ContainerNotReadyException;
@@ -17,7 +18,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A container created from a {@link ContainerSpec}: start it, wait for it, stop or kill it, read its logs. Closing
- * it {@linkplain #remove() removes} it, leaving no process, mount or directory. Thread-safe.
+ * it {@linkplain #remove() removes} it, leaving no process, mount, cgroup or directory. Thread-safe.
  */
 public final class Container implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Container.class);
@@ -50,6 +51,8 @@ public final class Container implements AutoCloseable {
   private final ContainerLogs logs = new ContainerLogs();
   private LauncherSession session;
   private State state = State.CREATED;
+  private volatile ContainerCgroup cgroup = ContainerCgroup.of(List.of());
+  private Boolean oomKilled; // once its cgroup is released
 
   Container(String id, String name, ContainerSpec spec, ImageConfig imageConfig, int stopSignal,
       ContainerDirectory directory, LauncherSpec launcherSpec, List<Membership> memberships,
@@ -66,7 +69,7 @@ public final class Container implements AutoCloseable {
     this.runtime = runtime;
     this.execDefaults = execDefaults;
     this.detached = detached;
-    this.execLauncher = new ExecLauncher(runtime, directory.path(), name);
+    this.execLauncher = new ExecLauncher(runtime, directory.path(), name, () -> cgroup.directories());
   }
 
   /** 64 hex digits. */
@@ -121,8 +124,13 @@ public final class Container implements AutoCloseable {
       if (!detached) {
         logs.persistTo(directory.log(ContainerLogs.Stream.STDOUT), directory.log(ContainerLogs.Stream.STDERR));
       }
+      cgroup = runtime.makeCgroup(id, name, spec.resources(), directory);
+      cgroup.directories().forEach(dir -> launcherSpec.put("cgroup", dir.toString()));
       session = runtime.launch(directory.controlSocket(), launcherSpec, logs, name, detached);
       state = State.RUNNING;
+      if (!cgroup.directories().isEmpty()) {
+        session.exitCode().whenCompleteAsync((code, e) -> releaseCgroup(), runtime.io());
+      }
       long pid = session.pid();
       String pidStarted = ProcessHandle.of(pid).map(ContainerDirectory::startTime).orElse("");
       directory.update(json -> {
@@ -136,12 +144,42 @@ public final class Container implements AutoCloseable {
       }
     } catch (IOException | RuntimeException e) {
       state = State.ENDED;
+      if (session == null) {
+        releaseCgroup(); // no process of it is left
+      }
       throw e;
     }
   }
 
+  /** Once the container has ended: notes whether the OOM killer struck it, and removes its cgroups. */
+  private synchronized boolean releaseCgroup() {
+    if (oomKilled == null) {
+      try {
+        oomKilled = !cgroup.directories().isEmpty() && ContainerRecords.releaseCgroup(directory);
+      } catch (IOException e) {
+        oomKilled = false;
+        LOG.warn("Container {} ({}): {}", name, image, e.getMessage());
+      }
+    }
+    return oomKilled;
+  }
+
   /**
-   * Waits for the container to exit and for its output to be read.
+   * Whether the kernel's OOM killer killed a process of this container because the container exceeded its
+   * {@linkplain ContainerSpec.Builder#memory memory limit}, as Docker's OOMKilled says; known once the container has
+   * exited, false before.
+   */
+  public boolean oomKilled() {
+    return exitCode().isPresent() && releaseCgroup();
+  }
+
+  /** The cgroups it runs in; none unless its spec has resource limits. */
+  List<java.nio.file.Path> cgroupDirectories() {
+    return cgroup.directories();
+  }
+
+  /**
+   * Waits for the container to exit, for its output to be read and for its cgroups (if it has limits) to be removed.
    *
    * @return its exit code; 128 + the signal number when a signal ended it
    * @throws TimeoutException when it still runs after {@code timeout}
@@ -159,6 +197,7 @@ public final class Container implements AutoCloseable {
     }
     // Every process of the container is gone, so its output ends now.
     logs.awaitEnd(Math.max(1000, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+    releaseCgroup();
     return code;
   }
 
@@ -315,6 +354,7 @@ public final class Container implements AutoCloseable {
             + directory.path() + " is kept", e);
       }
     }
+    releaseCgroup();
     ContainerRuntime.leave(memberships);
     directory.delete();
     state = State.REMOVED;

@@ -181,9 +181,21 @@ final class ContainerDirectory {
     for (Path dir : stale) {
       LOG.info("Removing {}, left by a JVM that is gone", dir);
       detachMountsUnder(dir);
+      removeCgroup(dir);
       remover.remove(dir);
     }
     return stale.size();
+  }
+
+  /** The launcher killed the container when its JVM died, so its cgroups empty out. */
+  private static void removeCgroup(Path dir) {
+    try {
+      ContainerRecords.cgroup(JSON.readTree(dir.resolve("container.json").toFile())).remove();
+    } catch (NoSuchFileException e) {
+      // never described: it made no cgroup
+    } catch (IOException e) {
+      LOG.warn("Cannot remove the cgroups of {}, left by a dead container: {}", dir, e.getMessage());
+    }
   }
 
   private static boolean ownerAlive(Path dir) throws IOException {

@@ -14,9 +14,10 @@ import java.util.OptionalLong;
  * @param exitCode once it has exited and its launcher reported how (128 + signal when killed)
  * @param ports published ports, as the runtime recorded them
  * @param detached whether it outlives the JVM that started it ({@code skiff run -d})
+ * @param oomKilled whether the kernel's OOM killer killed a process of it for exceeding its memory limit
  */
 public record ContainerInfo(String id, String name, String image, List<String> command, Instant created,
-    Status status, OptionalLong pid, OptionalInt exitCode, List<Port> ports, boolean detached) {
+    Status status, OptionalLong pid, OptionalInt exitCode, List<Port> ports, boolean detached, boolean oomKilled) {
 
   /** Where a container is in its life. */
   public enum Status { CREATED, RUNNING, EXITED }

@@ -3,6 +3,7 @@ package dev.skiff.engine.runtime;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.skiff.engine.cgroup.ContainerCgroup;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -78,7 +79,41 @@ final class ContainerRecords {
         p.path("container").asInt(), p.path("host").asInt())));
     return new ContainerInfo(json.path("id").asText(), json.path("name").asText(), json.path("image").asText(),
         strings(json.path("command")), Instant.parse(json.path("created").asText(Instant.EPOCH.toString())), status,
-        pid, exitCode, ports, json.path("detached").asBoolean());
+        pid, exitCode, ports, json.path("detached").asBoolean(),
+        status == ContainerInfo.Status.EXITED && oomKilled(json));
+  }
+
+  /** Records the container's cgroups (before they are made: what a crash leaves is found so). */
+  static void recordCgroups(ContainerDirectory dir, List<Path> cgroups) throws IOException {
+    dir.update(json -> strings(json.putArray("cgroups"), cgroups.stream().map(Path::toString).toList()));
+  }
+
+  static ContainerCgroup cgroup(JsonNode json) {
+    return ContainerCgroup.of(strings(json.path("cgroups")).stream().map(Path::of).toList());
+  }
+
+  /** Whether the OOM killer struck the container: as recorded, else as its cgroup (if still there) counts. */
+  private static boolean oomKilled(JsonNode json) {
+    try {
+      return json.path("oomKilled").asBoolean() || cgroup(json).oomKilled();
+    } catch (IOException e) {
+      return false; // removed just now, with the container
+    }
+  }
+
+  /**
+   * Once the container has ended: records whether the OOM killer struck it, then removes its cgroups.
+   *
+   * @return whether the OOM killer struck
+   */
+  static boolean releaseCgroup(ContainerDirectory dir) throws IOException {
+    JsonNode json = dir.read();
+    boolean oomKilled = oomKilled(json);
+    if (oomKilled && !json.path("oomKilled").asBoolean()) {
+      dir.update(j -> j.put("oomKilled", true));
+    }
+    cgroup(json).remove();
+    return oomKilled;
   }
 
   static int stopSignal(ContainerDirectory dir) throws IOException {

@@ -1,5 +1,9 @@
 package dev.skiff.engine.runtime;
 
+import dev.skiff.engine.cgroup.CgroupPlan;
+import dev.skiff.engine.cgroup.Cgroups;
+import dev.skiff.engine.cgroup.ContainerCgroup;
+import dev.skiff.engine.cgroup.ResourceLimits;
 import dev.skiff.engine.fs.TreeRemover;
 import dev.skiff.engine.image.ImageConfig;
 import dev.skiff.engine.network.Membership;
@@ -48,6 +52,7 @@ public final class ContainerRuntime implements AutoCloseable {
   private volatile LauncherBinary launcher;
   private final NetworkHolders networks;
   private final StoredContainers stored;
+  private final Cgroups cgroups;
 
   private ContainerRuntime(ImageStore store, Path containers, Optional<UserNamespace> userNamespace,
       TreeRemover remover) {
@@ -63,6 +68,7 @@ public final class ContainerRuntime implements AutoCloseable {
       return t;
     });
     this.stored = new StoredContainers(this, containers, remover);
+    this.cgroups = Cgroups.forThisProcess(userNamespace.isPresent());
   }
 
   /** Opens the runtime over {@code store}, removing what containers of dead JVMs left there. */
@@ -223,6 +229,29 @@ public final class ContainerRuntime implements AutoCloseable {
     byte[] bytes = new byte[32];
     IDS.nextBytes(bytes);
     return HexFormat.of().formatHex(bytes);
+  }
+
+  /**
+   * Makes the cgroups of a container that is about to start with {@code limits}, recorded in its container.json
+   * first; none (and no cost) without limits.
+   */
+  ContainerCgroup makeCgroup(String id, String name, ResourceLimits limits, ContainerDirectory dir)
+      throws IOException {
+    Optional<CgroupPlan> plan = cgroups.plan(id, name, limits);
+    if (plan.isEmpty()) {
+      return ContainerCgroup.of(List.of());
+    }
+    ContainerRecords.recordCgroups(dir, plan.get().directories());
+    try {
+      ContainerCgroup made = plan.get().create();
+      if (!made.directories().equals(plan.get().directories())) {
+        ContainerRecords.recordCgroups(dir, made.directories());
+      }
+      return made;
+    } catch (IOException e) {
+      ContainerCgroup.of(plan.get().directories()).remove();
+      throw e;
+    }
   }
 
   LauncherSession launch(Path socket, LauncherSpec spec, ContainerLogs logs, String container, boolean detached)

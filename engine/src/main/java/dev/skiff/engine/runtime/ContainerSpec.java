@@ -1,5 +1,7 @@
 package dev.skiff.engine.runtime;
 
+import dev.skiff.engine.cgroup.MemorySize;
+import dev.skiff.engine.cgroup.ResourceLimits;
 import dev.skiff.engine.network.Network;
 import dev.skiff.engine.wait.WaitStrategy;
 import java.nio.file.Path;
@@ -10,6 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 /**
  * What to run: an image and the overrides of its config, as {@code docker run} takes them. Immutable; build one with
@@ -40,6 +45,7 @@ public final class ContainerSpec {
   private final boolean publishImageExposedPorts;
   private final List<Integer> exposedHostPorts;
   private final List<NetworkJoin> networks;
+  private final ResourceLimits resources;
 
   private ContainerSpec(Builder b) {
     this.image = b.image;
@@ -62,6 +68,7 @@ public final class ContainerSpec {
     this.publishImageExposedPorts = b.publishImageExposedPorts;
     this.exposedHostPorts = List.copyOf(b.exposedHostPorts);
     this.networks = List.copyOf(b.networks.values());
+    this.resources = new ResourceLimits(b.memory, b.memorySwap, b.cpus, b.cpuShares, b.pidsLimit);
   }
 
   /** A builder for a container of {@code image}, a reference such as {@code redis:7.0}. */
@@ -166,6 +173,11 @@ public final class ContainerSpec {
     return networks;
   }
 
+  /** The memory, CPU and pids limits; {@link ResourceLimits#NONE} by default. */
+  public ResourceLimits resources() {
+    return resources;
+  }
+
   /** A network to join and the aliases the container has there besides its name. */
   public record NetworkJoin(Network network, List<String> aliases) {
     public NetworkJoin {
@@ -240,6 +252,11 @@ public final class ContainerSpec {
     private boolean publishImageExposedPorts;
     private final java.util.Set<Integer> exposedHostPorts = new java.util.LinkedHashSet<>();
     private final Map<Network, NetworkJoin> networks = new LinkedHashMap<>();
+    private Optional<MemorySize> memory = Optional.empty();
+    private Optional<MemorySize> memorySwap = Optional.empty();
+    private OptionalDouble cpus = OptionalDouble.empty();
+    private OptionalInt cpuShares = OptionalInt.empty();
+    private OptionalLong pidsLimit = OptionalLong.empty();
 
     private Builder(String image) {
       if (image == null || image.isBlank()) {
@@ -269,6 +286,11 @@ public final class ContainerSpec {
       publishImageExposedPorts = spec.publishImageExposedPorts;
       exposedHostPorts.addAll(spec.exposedHostPorts);
       spec.networks.forEach(join -> networks.put(join.network(), join));
+      memory = spec.resources.memory();
+      memorySwap = spec.resources.memorySwap();
+      cpus = spec.resources.cpus();
+      cpuShares = spec.resources.cpuShares();
+      pidsLimit = spec.resources.pidsLimit();
     }
 
     /** Replaces the image's Entrypoint (and, as with Docker, its Cmd unless {@link #command} is set too). */
@@ -467,6 +489,45 @@ public final class ContainerSpec {
       return this;
     }
 
+    /**
+     * Limits the memory of the container's processes together, as {@code docker run -m}: beyond it the kernel's OOM
+     * killer kills one of them, and {@link Container#oomKilled()} tells so. At least 6 MiB. Swap is not allowed
+     * beyond it unless {@link #memorySwap} says so (where the kernel accounts swap). A container with any limit runs
+     * in cgroups of its own, which costs its start a few milliseconds; rootless, limits apply only in a delegated
+     * cgroup (otherwise the engine warns once and runs containers without them).
+     */
+    public Builder memory(MemorySize limit) {
+      this.memory = Optional.of(limit);
+      return this;
+    }
+
+    /** Limits memory plus swap, as {@code docker run --memory-swap}; needs {@link #memory}, and at least as much. */
+    public Builder memorySwap(MemorySize limit) {
+      this.memorySwap = Optional.of(limit);
+      return this;
+    }
+
+    /** Limits CPU time to {@code cpus} CPUs' worth (a CFS quota per 100 ms period), as {@code docker run --cpus}. */
+    public Builder cpus(double cpus) {
+      this.cpus = OptionalDouble.of(cpus);
+      return this;
+    }
+
+    /** The container's CPU weight against other processes, 2 to 262144 (1024 is normal); {@code --cpu-shares}. */
+    public Builder cpuShares(int shares) {
+      this.cpuShares = OptionalInt.of(shares);
+      return this;
+    }
+
+    /** Limits how many processes and threads the container has at once, as {@code docker run --pids-limit}. */
+    public Builder pidsLimit(long limit) {
+      this.pidsLimit = OptionalLong.of(limit);
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException when a resource limit is out of range (see {@link ResourceLimits})
+     */
     public ContainerSpec build() {
       return new ContainerSpec(this);
     }

@@ -2,8 +2,10 @@ package dev.skiff.engine.runtime;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Starts skiff-launcher in exec mode for one container: a process in the namespaces of its running PID 1, over a
@@ -15,11 +17,14 @@ final class ExecLauncher {
   private final ContainerRuntime runtime;
   private final Path containerDir;
   private final String container;
+  private final Supplier<List<Path>> cgroups;
 
-  ExecLauncher(ContainerRuntime runtime, Path containerDir, String container) {
+  /** @param cgroups the container's cgroups, which its execs join: they count against its limits */
+  ExecLauncher(ContainerRuntime runtime, Path containerDir, String container, Supplier<List<Path>> cgroups) {
     this.runtime = runtime;
     this.containerDir = containerDir;
     this.container = container;
+    this.cgroups = cgroups;
   }
 
   String container() {
@@ -39,6 +44,7 @@ final class ExecLauncher {
    */
   LauncherSession start(long pid, LauncherSpec spec, Consumer<Process> attach, ContainerLogs logs) throws IOException {
     spec.put("exec.pid", Long.toString(pid));
+    cgroups.get().forEach(dir -> spec.put("cgroup", dir.toString()));
     // At most as long as control.sock, whose path ContainerDirectory checked fits a socket address.
     String name = "x" + Integer.toString(SOCKETS.incrementAndGet() & Integer.MAX_VALUE, 36) + ".sock";
     return runtime.exec(containerDir.resolve(name), spec, attach, logs, container);

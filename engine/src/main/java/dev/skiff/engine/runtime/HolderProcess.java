@@ -43,7 +43,7 @@ record HolderProcess(Process process, SocketChannel control, long pid) implement
     try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
       server.bind(UnixDomainSocketAddress.of(socket));
       Process process = launcher.start(executable -> command(executable, mode, socket, args));
-      process.onExit().thenRun(() -> closeQuietly(server)); // a launcher that dies early must not block accept()
+      LauncherSession.wakeOnExit(process, server); // a launcher that dies early must not block accept()
       SocketChannel control = null;
       String first;
       try {

@@ -8,7 +8,6 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -82,13 +81,8 @@ final class LauncherSession implements AutoCloseable {
       server.bind(UnixDomainSocketAddress.of(socket));
       Process process = binary.start(executable -> command(executable, socket, mode));
       attach.accept(process);
-      process.onExit().thenRun(() -> closeQuietly(server)); // a launcher that dies early must not block accept()
-      SocketChannel control;
-      try {
-        control = server.accept();
-      } catch (ClosedChannelException e) {
-        throw launcherDied(container, process, logs);
-      }
+      wakeOnExit(process, server);
+      SocketChannel control = server.accept();
       BufferedReader events;
       String first;
       PublishedPorts ports = PublishedPorts.NONE;
@@ -122,6 +116,21 @@ final class LauncherSession implements AutoCloseable {
     } finally {
       Files.deleteIfExists(socket);
     }
+  }
+
+  /**
+   * Makes a blocked {@code accept()} on {@code server} return once the launcher has exited: with a connection of
+   * this JVM's, which reads as EOF. Queued behind the launcher's own, if it connected, so that what the launcher
+   * reported before it exited is still read (closing the server instead would drop it).
+   */
+  static void wakeOnExit(Process process, ServerSocketChannel server) {
+    process.onExit().thenRun(() -> {
+      try (SocketChannel wake = SocketChannel.open(server.getLocalAddress())) {
+        // connected: accept() returns
+      } catch (IOException e) {
+        // the server is closed: nothing waits on it any more
+      }
+    });
   }
 
   /** Starts the launcher for a file task ({@code skiff-launcher -}): its spec goes to stdin, its report to stdout. */

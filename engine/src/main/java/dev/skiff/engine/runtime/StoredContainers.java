@@ -82,12 +82,14 @@ final class StoredContainers {
       throws IOException, InterruptedException {
     long pid = runningPid(c, "exec " + spec);
     ContainerDirectory dir = directory(c);
-    ExecLauncher launcher = new ExecLauncher(runtime, dir.path(), c.name());
+    com.fasterxml.jackson.databind.JsonNode json = dir.read();
+    ExecLauncher launcher = new ExecLauncher(runtime, dir.path(), c.name(),
+        () -> ContainerRecords.cgroup(json).directories());
     CountDownLatch drained = new CountDownLatch(2);
     ContainerLogs diagnostics = new ContainerLogs();
     LauncherSession session;
     try {
-      session = ContainerExec.start(launcher, pid, ContainerRecords.execDefaults(dir.read()), spec, stdin,
+      session = ContainerExec.start(launcher, pid, ContainerRecords.execDefaults(json), spec, stdin,
           diagnostics, process -> {
             if (stdin == null) {
               ContainerExec.closeQuietly(process.getOutputStream());
@@ -130,15 +132,17 @@ final class StoredContainers {
       return Container.StopResult.NOT_RUNNING;
     }
     signal(c, ContainerRecords.stopSignal(directory(c)));
-    if (awaitEnd(c, grace)) {
-      return Container.StopResult.STOPPED;
+    Container.StopResult result = Container.StopResult.STOPPED;
+    if (!awaitEnd(c, grace)) {
+      signal(c, Signals.SIGKILL);
+      if (!awaitEnd(c, Duration.ofSeconds(10))) {
+        throw new ContainerException("Container " + c.name() + " survived SIGKILL for 10 s; its processes may be"
+            + " stuck in the kernel (D state)");
+      }
+      result = Container.StopResult.KILLED;
     }
-    signal(c, Signals.SIGKILL);
-    if (!awaitEnd(c, Duration.ofSeconds(10))) {
-      throw new ContainerException("Container " + c.name() + " survived SIGKILL for 10 s; its processes may be stuck"
-          + " in the kernel (D state)");
-    }
-    return Container.StopResult.KILLED;
+    ContainerRecords.releaseCgroup(directory(c));
+    return result;
   }
 
   private static void signal(ContainerInfo c, int signal) throws ContainerException {
@@ -172,6 +176,7 @@ final class StoredContainers {
         throw new ContainerException("Container " + c.name() + " survived SIGKILL for 10 s; it is kept.");
       }
     }
+    ContainerRecords.releaseCgroup(directory(c));
     directory(c).delete();
   }
 

@@ -19,6 +19,8 @@ class ContainerSpecTest {
         .waitingFor(Wait.forListeningPort()).startupTimeout(Duration.ofSeconds(7)).startupAttempts(2)
         .copyIn(new byte[] {1}, "/etc/x", 0644).copyIn(Path.of("pom.xml"), "/pom.xml").init(true).detached(true)
         .publish(PortBinding.tcp(6379)).publish(PortBinding.udp(53)).publishImageExposedPorts().exposeHostPorts(8080)
+        .memory(dev.skiff.engine.cgroup.MemorySize.parse("64m")).memorySwap(dev.skiff.engine.cgroup.MemorySize.parse("128m"))
+        .cpus(0.5).cpuShares(512).pidsLimit(100)
         .build();
   }
 

@@ -26,7 +26,8 @@ import java.util.List;
  * DIR}: pings a redis through a published port, execs in it and copies in and out (to DIR), and prints what each gave
  * as "KEY: VALUE" lines. {@code connect STORE REDIS BUSYBOX EXPOSED HIDDEN}: a busybox reaches a redis on a network
  * by its alias, a busybox reaches the host's port EXPOSED but not HIDDEN, and a stored network is refused; prints
- * "KEY: VALUE" lines too.
+ * "KEY: VALUE" lines too. {@code limits STORE IMAGE}: runs two containers with resource limits and prints
+ * "limited: EXIT_CODE OUTPUT" for each.
  */
 public final class RootlessChild {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -42,6 +43,7 @@ public final class RootlessChild {
         case "open" -> { }
         case "services" -> services(engine, args[2], args[3], Path.of(args[4]));
         case "connect" -> connect(engine, args[2], args[3], Integer.parseInt(args[4]), Integer.parseInt(args[5]));
+        case "limits" -> limits(engine, args[2]);
         default -> throw new IllegalArgumentException(Arrays.toString(args));
       }
     }
@@ -103,6 +105,15 @@ public final class RootlessChild {
     try (Container c = engine.run(spec)) {
       int code = c.waitFor(Duration.ofSeconds(60));
       return code + " " + (c.logs().stdout() + c.logs().stderr()).strip().replaceAll("\\s*\\n\\s*", " | ");
+    }
+  }
+
+  private static void limits(Engine engine, String image) throws Exception {
+    for (int i = 0; i < 2; i++) {
+      try (Container c = engine.run(ContainerSpec.builder(image).command("echo", "hi")
+          .memory(dev.skiff.engine.cgroup.MemorySize.parse("32m")).pidsLimit(50).build())) {
+        System.out.println("limited: " + c.waitFor(Duration.ofSeconds(60)) + " " + c.logs().stdout().strip());
+      }
     }
   }
 

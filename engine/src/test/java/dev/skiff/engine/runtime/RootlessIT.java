@@ -170,6 +170,18 @@ class RootlessIT {
   }
 
   @Test
+  void limitsWithoutADelegatedCgroupAreSkippedWithOneWarning() throws Exception {
+    Path store = userStore("limits");
+    ChildResult child = child("limits", store.toString(), BUSYBOX);
+    assertThat(child.status).as("child JVM (stderr: %s)", child.stderr).isZero();
+    assertThat(child.stdout.lines()).containsExactly("limited: 0 hi", "limited: 0 hi");
+    assertThat(child.stderr.lines().filter(l -> l.contains("WITHOUT their resource limits"))).as(child.stderr)
+        .singleElement().asString().contains("rootless (as " + USER + ")", "no cgroup is delegated", "run the JVM as root",
+            "Delegate=yes");
+    assertThat(list(store.resolve("containers"))).as("container dirs left").isEmpty();
+  }
+
+  @Test
   void theNextEngineRemovesWhatADeadJvmsContainerWroteAsAnotherUser() throws Exception {
     Path store = userStore("hold");
     Process holder = start("hold", store.toString(), BUSYBOX);

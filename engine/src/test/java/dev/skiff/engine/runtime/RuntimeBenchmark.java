@@ -39,6 +39,14 @@ public final class RuntimeBenchmark {
           median(container), min(container), max(container), runs);
       System.out.printf("ProcessBuilder(\"true\") floor            median %.2f ms  (min %.2f, max %.2f, n=%d)%n",
           median(floor), min(floor), max(floor), runs);
+      ContainerSpec limited = ContainerSpec.builder(image).command("true")
+          .memory(dev.skiff.engine.cgroup.MemorySize.parse("64m")).pidsLimit(100).build();
+      long[] withLimits = new long[runs];
+      for (int i = 0; i < runs; i++) {
+        withLimits[i] = container(engine, limited);
+      }
+      System.out.printf("the same with -m 64m --pids-limit 100    median %.2f ms  (min %.2f, max %.2f, n=%d)%n",
+          median(withLimits), min(withLimits), max(withLimits), runs);
       long[] exec = new long[runs];
       try (Container c = engine.run(ContainerSpec.builder(image).command("sleep", "1000").build())) {
         for (int i = 0; i < runs + 20; i++) {
