@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.skiff.engine.Engine;
 import dev.skiff.engine.EngineConfig;
 import dev.skiff.engine.network.Network;
+import dev.skiff.engine.wait.Wait;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -82,7 +83,8 @@ public final class RootlessChild {
   private static void connect(Engine engine, String redisImage, String busybox, int exposed, int hidden)
       throws Exception {
     try (Network network = engine.createNetwork("rootless-net");
-        Container redis = engine.run(ContainerSpec.builder(redisImage).network(network, "cache").build())) {
+        Container redis = engine.run(ContainerSpec.builder(redisImage).network(network, "cache")
+            .waitingFor(Wait.forListeningPorts(6379)).build())) {
       String ping = "for i in $(seq 100); do r=$(printf 'PING\\r\\n' | nc -w 1 cache 6379) && [ -n \"$r\" ]"
           + " && echo \"$r\" && exit 0; sleep 0.1; done; exit 1";
       System.out.println("network: " + output(engine, ContainerSpec.builder(busybox).command("sh", "-c", ping)
