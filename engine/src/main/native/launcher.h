@@ -96,6 +96,8 @@ struct spec {
   int init;                  /* the launcher's child stays PID 1: reaps zombies, forwards signals */
   int detached;              /* the container outlives the control socket (skiff run -d) */
   const char *exit_file;     /* where the exit line is written too, for readers other than the JVM */
+  int tty;                   /* the process gets a pseudo-terminal (tty.c) */
+  int tty_rows, tty_cols;    /* its initial size; 0: the launcher's terminal's, else 24x80 */
 };
 
 /* spec.c */
@@ -159,6 +161,12 @@ int run_child(int control, struct spec *spec, pid_t (*start_child)(struct spec *
 
 /* exec.c */
 int exec_main(const char *control_socket);
+
+/* tty.c: a pseudo-terminal in the container's devpts, relayed to the launcher's stdin and stdout. */
+void tty_prepare(const struct spec *spec, int control);
+void tty_attach(const struct spec *spec);
+void tty_resize(int rows, int cols);
+void tty_stop(void);
 
 /* init.c */
 _Noreturn void init_exec(const struct spec *spec);

@@ -40,6 +40,9 @@ public final class ContainerSpec {
   private final boolean publishImageExposedPorts;
   private final List<Integer> exposedHostPorts;
   private final List<NetworkJoin> networks;
+  private final boolean tty;
+  private final Optional<TtySize> ttySize;
+  private final boolean stdinOpen;
 
   private ContainerSpec(Builder b) {
     this.image = b.image;
@@ -62,6 +65,9 @@ public final class ContainerSpec {
     this.publishImageExposedPorts = b.publishImageExposedPorts;
     this.exposedHostPorts = List.copyOf(b.exposedHostPorts);
     this.networks = List.copyOf(b.networks.values());
+    this.tty = b.tty;
+    this.ttySize = b.ttySize;
+    this.stdinOpen = b.stdinOpen;
   }
 
   /** A builder for a container of {@code image}, a reference such as {@code redis:7.0}. */
@@ -161,6 +167,21 @@ public final class ContainerSpec {
     return networks;
   }
 
+  /** Whether the command gets a pseudo-terminal; see {@link Builder#tty}. */
+  public boolean tty() {
+    return tty;
+  }
+
+  /** The pseudo-terminal's initial size; empty: that of this process's terminal when attached to one, else 24x80. */
+  public Optional<TtySize> ttySize() {
+    return ttySize;
+  }
+
+  /** Whether the container's stdin stays open for {@link Container#stdin()}; see {@link Builder#stdinOpen}. */
+  public boolean stdinOpen() {
+    return stdinOpen;
+  }
+
   /** A network to join and the aliases the container has there besides its name. */
   public record NetworkJoin(Network network, List<String> aliases) {
     public NetworkJoin {
@@ -235,6 +256,9 @@ public final class ContainerSpec {
     private boolean publishImageExposedPorts;
     private final java.util.Set<Integer> exposedHostPorts = new java.util.LinkedHashSet<>();
     private final Map<Network, NetworkJoin> networks = new LinkedHashMap<>();
+    private boolean tty;
+    private Optional<TtySize> ttySize = Optional.empty();
+    private boolean stdinOpen;
 
     private Builder(String image) {
       if (image == null || image.isBlank()) {
@@ -436,6 +460,32 @@ public final class ContainerSpec {
       if (networks.putIfAbsent(network, join) != null) {
         throw new IllegalArgumentException(network + " is joined twice; join it once with all aliases");
       }
+      return this;
+    }
+
+    /**
+     * Gives the command a pseudo-terminal as its stdin, stdout and stderr, like {@code docker run -t}: {@code tty}
+     * in the container names a {@code /dev/pts/N} of its own devpts, and the logs carry the terminal's output
+     * (stderr included, with CRLF line ends) as stdout. {@link Container#resizeTty} changes its size.
+     */
+    public Builder tty(boolean tty) {
+      this.tty = tty;
+      return this;
+    }
+
+    /** Gives the command a pseudo-terminal ({@link #tty}) of {@code rows} by {@code cols} characters. */
+    public Builder ttySize(int rows, int cols) {
+      this.ttySize = Optional.of(new TtySize(rows, cols));
+      this.tty = true;
+      return this;
+    }
+
+    /**
+     * Keeps the container's stdin open, like {@code docker run -i}: what is written to {@link Container#stdin()}
+     * reaches the command (through its terminal with {@link #tty}). Without it, the command reads /dev/null.
+     */
+    public Builder stdinOpen(boolean stdinOpen) {
+      this.stdinOpen = stdinOpen;
       return this;
     }
 
