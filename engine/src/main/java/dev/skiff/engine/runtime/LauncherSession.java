@@ -56,7 +56,7 @@ final class LauncherSession implements AutoCloseable {
   static LauncherSession start(LauncherBinary binary, Path socket, Mode mode, LauncherSpec spec, ContainerLogs logs,
       Executor io, String container) throws IOException {
     return start(binary, socket, mode, spec, process -> {
-      // Not pipes (attached): these streams are empty, and the logs end at once.
+      // Not pipes (detached, attached): these streams are empty, so the logs end at once, not after waitFor's 1 s.
       io.execute(() -> logs.buffer(ContainerLogs.Stream.STDOUT).pump(process.getInputStream()));
       io.execute(() -> logs.buffer(ContainerLogs.Stream.STDERR).pump(process.getErrorStream()));
     }, logs, io, container);
