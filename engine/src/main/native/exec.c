@@ -59,6 +59,7 @@ static _Noreturn void child_main(struct spec *spec, int error_fd) {
   sigemptyset(&none);
   signal(SIGPIPE, SIG_DFL);
   if (sigprocmask(SIG_SETMASK, &none, NULL) < 0) fail("sigprocmask", "-");
+  if (spec->tty) tty_attach(spec);
   if (!spec->builtin) identity_exec(spec);
   identity_apply(spec);
   if (!strcmp(spec->builtin, "copy-in")) tar_extract(0, "stdin");
@@ -79,6 +80,7 @@ int exec_main(const char *control_socket) {
     return 2;
   }
   cgroup_open(&spec);
+  tty_prepare(&spec, control);  /* its relay stays out of the container's PID namespace */
   join_container(spec.target_pid, spec.userns.enabled);
   return run_child(control, &spec, fork_child, child_main);
 }

@@ -20,8 +20,10 @@ _Noreturn void init_exec(const struct spec *spec) {
   pid_t child = fork();
   if (child < 0) fail("fork", "-");
   if (child == 0) {
-    if (sigprocmask(SIG_SETMASK, &none, NULL) < 0) fail("sigprocmask", "-");
     setpgid(0, 0);  /* a group of its own, as tini does, so signals reach its jobs too */
+    /* With a terminal, that group is its foreground one (^C, job control); SIGTTOU is still blocked here. */
+    if (spec->tty && tcsetpgrp(0, getpid()) < 0) fail("tcsetpgrp", "/dev/pts");
+    if (sigprocmask(SIG_SETMASK, &none, NULL) < 0) fail("sigprocmask", "-");
     exec_command(spec);
   }
   close(report_fd());  /* the launcher hears of errors from the command's copy, closed by its execve */

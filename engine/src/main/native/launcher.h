@@ -99,6 +99,8 @@ struct spec {
   const char **cgroups;      /* cgroup directories the process joins before it execs (cgroup.c) */
   size_t n_cgroups;
   int *cgroup_fds;           /* their cgroup.procs, opened by the launcher */
+  int tty;                   /* the process gets a pseudo-terminal (tty.c) */
+  int tty_rows, tty_cols;    /* its initial size; 0: the launcher's terminal's, else 24x80 */
 };
 
 /* spec.c */
@@ -167,6 +169,12 @@ int run_child(int control, struct spec *spec, pid_t (*start_child)(struct spec *
 
 /* exec.c */
 int exec_main(const char *control_socket);
+
+/* tty.c: a pseudo-terminal in the container's devpts, relayed to the launcher's stdin and stdout. */
+void tty_prepare(const struct spec *spec, int control);
+void tty_attach(const struct spec *spec);
+void tty_resize(int rows, int cols);
+void tty_stop(void);
 
 /* init.c */
 _Noreturn void init_exec(const struct spec *spec);

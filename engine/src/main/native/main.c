@@ -6,8 +6,9 @@
  * and stderr are the container's. Over the socket it reports "port\tPROTO\tCONTAINER_PORT\tHOST_PORT" for each
  * published port (net.c), then "started\tPID" (the host's view), or
  * "error\tCALL\tPATH\tERRNO\tMESSAGE" when the container cannot start, then "exited\tCODE" or "killed\tSIGNAL".
- * It accepts "kill SIGNAL" lines. When the socket reaches EOF (the JVM closed it or died), it SIGKILLs the
- * container's PID 1, which ends the whole PID namespace.
+ * It accepts "kill SIGNAL" lines, and "resize ROWS COLS" for a process with a pseudo-terminal (tty=1: its stdin and
+ * stdout are relayed to and from that terminal, see tty.c). When the socket reaches EOF (the JVM closed it or died),
+ * it SIGKILLs the container's PID 1, which ends the whole PID namespace.
  *
  * skiff-launcher exec CONTROL_SOCKET: the same protocol for one more process in a running container (exec.c).
  * skiff-launcher network CONTROL_SOCKET [PERSIST_PATH]: holds a container network (network.c).
@@ -136,6 +137,7 @@ static _Noreturn void container_main(struct spec *spec, int error_fd) {
       sethostname(spec->hostname, strlen(spec->hostname)) < 0) {
     fail("sethostname", spec->hostname);
   }
+  if (spec->tty) tty_attach(spec);
   if (spec->init) init_exec(spec);
   identity_exec(spec);
 }
@@ -252,6 +254,7 @@ int run_child(int control, struct spec *spec, pid_t (*start_child)(struct spec *
   }
   report_line("started\t%d\n", (int)pid);
   int status = supervise(control, sigfd, pid, spec->detached);
+  tty_stop();  /* the process's last output reaches stdout before its exit is reported */
   relay_stop();
   report_exit(status, spec->exit_file);
   return 0;
@@ -305,8 +308,9 @@ int supervise(int control, int sigfd, pid_t pid, int detached) {
       char *nl;
       while ((nl = strchr(cmd, '\n'))) {
         *nl = 0;
-        int sig;
+        int sig, rows, cols;
         if (sscanf(cmd, "kill %d", &sig) == 1 && kill(pid, sig) < 0) report_error("kill", "-", errno);
+        if (sscanf(cmd, "resize %d %d", &rows, &cols) == 2) tty_resize(rows, cols);
         cmd_len -= (size_t)(nl + 1 - cmd);
         memmove(cmd, nl + 1, cmd_len + 1);
       }
@@ -354,6 +358,7 @@ int main(int argc, char **argv) {
   if (task_mode) return run_task(&spec);
   if (spec.detached && setsid() < 0) fail("setsid", "-");  /* no terminal's hangup or ^C reaches it */
   cgroup_open(&spec);
+  tty_prepare(&spec, control);
   net_prepare(&spec);  /* before the clone: the relay's host sockets exist before the container runs */
   return run_child(control, &spec, start_container, container_main);
 }

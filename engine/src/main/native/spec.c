@@ -1,7 +1,8 @@
 /*
  * The container spec arrives as NUL-terminated "key=value" entries. Repeated keys append (arg, env, group,
  * overlay.lower, publish, hostaccess, cgroup); "mount=bind|tmpfs" starts a mount that the following mount.* keys describe,
- * "network=NETNS_PATH" a network to join, whose "network.address=A.B.C.D/PREFIX" follows.
+ * "network=NETNS_PATH" a network to join, whose "network.address=A.B.C.D/PREFIX" follows. "tty=1" gives the process
+ * a pseudo-terminal, "tty.rows" and "tty.cols" its initial size.
  */
 #include "launcher.h"
 
@@ -145,6 +146,10 @@ int spec_parse(char *buf, size_t len, struct spec *spec, const char **bad_entry)
     else if (!strcmp(k, "detached")) spec->detached = !strcmp(v, "1");
     else if (!strcmp(k, "exit.file")) spec->exit_file = v;
     else if (!strcmp(k, "cgroup") && v[0] == '/') spec->cgroups[spec->n_cgroups++] = v;
+    else if (!strcmp(k, "tty")) spec->tty = !strcmp(v, "1");
+    else if (!strcmp(k, "tty.rows") && !parse_port(v, &spec->tty_rows)) {  /* a winsize field: 0..65535 too */
+    } else if (!strcmp(k, "tty.cols") && !parse_port(v, &spec->tty_cols)) {
+    }
     else if (!strcmp(k, "namespaces") && (spec->clone_flags = parse_namespaces(v)) >= 0) {
     } else if (!strcmp(k, "mount") && (!strcmp(v, "bind") || !strcmp(v, "tmpfs"))) {
       m = &spec->mounts[spec->n_mounts++];
@@ -189,6 +194,10 @@ int spec_parse(char *buf, size_t len, struct spec *spec, const char **bad_entry)
     return -1;
   }
   if (spec->task != TASK_RUN) return 0;
+  if (spec->tty && spec->builtin) {
+    *bad_entry = "(tty=1 with a builtin)";
+    return -1;
+  }
   if (spec->target_pid) {
     if (spec->argc == 0 && !(spec->builtin && !strcmp(spec->builtin, "copy-in"))) {
       *bad_entry = "(exec spec lacks arg)";

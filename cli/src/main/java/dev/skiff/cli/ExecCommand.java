@@ -20,6 +20,10 @@ final class ExecCommand implements Callable<Integer> {
   @Option(names = {"-i", "--interactive"}, description = "Pass skiff's stdin to the command.")
   private boolean interactive;
 
+  @Option(names = {"-t", "--tty"}, description = "Give the command a pseudo-terminal (with -i and a terminal: an"
+      + " interactive session in raw mode, e.g. skiff exec -it NAME sh).")
+  private boolean tty;
+
   @Option(names = {"-e", "--env"}, paramLabel = "KEY=VALUE")
   private List<String> env = new ArrayList<>();
 
@@ -46,6 +50,10 @@ final class ExecCommand implements Callable<Integer> {
       spec.user(user);
     }
     ContainerRuntime runtime = root.engine().runtime();
+    if (tty) {
+      // As skiff run -t: the launcher holds the terminal (raw mode, window size) and restores it (RunCommand).
+      return runtime.execAttached(runtime.find(container), spec.tty(true).build(), interactive);
+    }
     return runtime.exec(runtime.find(container), spec.build(), interactive ? System.in : null, System.out,
         System.err);
   }

@@ -6,6 +6,9 @@ import dev.skiff.engine.runtime.Container;
 import dev.skiff.engine.runtime.ContainerLogs;
 import dev.skiff.engine.runtime.ContainerSpec;
 import dev.skiff.engine.runtime.PortBinding;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,6 +74,13 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--pids-limit", paramLabel = "N", description = "Limit the container to N processes and threads.")
   private Long pidsLimit;
 
+  @Option(names = {"-i", "--interactive"}, description = "Pass skiff's stdin to the container.")
+  private boolean interactive;
+
+  @Option(names = {"-t", "--tty"}, description = "Give the container a pseudo-terminal (with -i and a terminal:"
+      + " an interactive session in raw mode, e.g. skiff run -it busybox sh).")
+  private boolean tty;
+
   @Parameters(index = "0", paramLabel = "IMAGE")
   private String image;
 
@@ -102,7 +112,7 @@ final class RunCommand implements Callable<Integer> {
     for (String binding : publish) {
       spec.publish(PortBinding.parse(binding));
     }
-    spec.init(init);
+    spec.init(init).tty(tty).stdinOpen(interactive && !detach);
     if (memory != null) {
       spec.memory(MemorySize.parse(memory));
     }
@@ -129,9 +139,21 @@ final class RunCommand implements Callable<Integer> {
     Thread cleanup = new Thread(engine::close, "skiff-run-cleanup");
     Runtime.getRuntime().addShutdownHook(cleanup);
     try (Container container = engine.create(spec.build())) {
-      container.logs().follow(ContainerLogs.Stream.STDOUT, System.out::println);
-      container.logs().follow(ContainerLogs.Stream.STDERR, System.err::println);
-      container.start();
+      if (tty) {
+        // The launcher, not this JVM, holds the terminal: it sets raw mode and follows SIGWINCH in C, and restores
+        // the terminal however the session ends, even when this JVM is killed with -9, which stty run from here
+        // could not promise; the terminal's bytes pass unbuffered, prompts without newlines included.
+        container.startAttached();
+      } else {
+        container.logs().follow(ContainerLogs.Stream.STDOUT, System.out::println);
+        container.logs().follow(ContainerLogs.Stream.STDERR, System.err::println);
+        container.start();
+        if (interactive) {
+          Thread stdin = new Thread(() -> forward(System.in, container.stdin()), "skiff-run-stdin");
+          stdin.setDaemon(true); // it may block in read() after the container has ended
+          stdin.start();
+        }
+      }
       int exit = container.waitFor(Duration.ofDays(3650));
       System.out.flush();
       if (container.oomKilled()) {
@@ -154,5 +176,19 @@ final class RunCommand implements Callable<Integer> {
       }
     }
     return Long.toString(bytes);
+  }
+
+  /** Copies {@code in} to the container's stdin as it arrives, then closes it (its end of input). */
+  private static void forward(InputStream in, OutputStream stdin) {
+    byte[] buf = new byte[8192];
+    try (stdin) {
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        stdin.write(buf, 0, n);
+        stdin.flush();
+      }
+    } catch (IOException e) {
+      // the container has ended: what it read is what it gets
+    }
   }
 }

@@ -291,4 +291,131 @@ class CliIT {
       assertThat(skiff("ps", "-a", "-q").out()).isEmpty();
     }
   }
+
+  /**
+   * A shell command run by util-linux {@code script} on a pseudo-terminal of its own, as if typed in a terminal
+   * window: the test types into it and reads what the terminal shows.
+   */
+  final class Terminal implements AutoCloseable {
+    private final Process process;
+    private final StringBuffer shown = new StringBuffer();
+
+    Terminal(String shellCommand) throws IOException {
+      String skiff = Path.of(System.getProperty("java.home"), "bin", "java") + " -jar target/skiff.jar";
+      ProcessBuilder pb = new ProcessBuilder("script", "-qec", shellCommand.replace("SKIFF", skiff), "/dev/null")
+          .redirectErrorStream(true);
+      pb.environment().put("SKIFF_STORE", store.toString());
+      process = pb.start();
+      Thread reader = new Thread(() -> {
+        byte[] buf = new byte[4096];
+        try (InputStream in = process.getInputStream()) {
+          int n;
+          while ((n = in.read(buf)) > 0) {
+            shown.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+          }
+        } catch (IOException e) {
+          // script ended
+        }
+      });
+      reader.setDaemon(true);
+      reader.start();
+    }
+
+    /** Waits until the terminal shows {@code text} after what it showed at {@code from}; returns where it ends. */
+    int await(String text, int from) throws InterruptedException {
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+      int at;
+      while ((at = shown.indexOf(text, from)) < 0) {
+        assertThat(System.nanoTime()).as("the terminal shows %s after %s:%n%s", text, from, shown).isLessThan(deadline);
+        Thread.sleep(20);
+      }
+      return at + text.length();
+    }
+
+    void type(String keys) throws IOException {
+      process.getOutputStream().write(keys.getBytes(StandardCharsets.UTF_8));
+      process.getOutputStream().flush();
+    }
+
+    /** Everything shown, once the shell command has ended. */
+    String end() throws InterruptedException {
+      assertThat(process.waitFor(2, TimeUnit.MINUTES)).as("script ended; shown: %s", shown).isTrue();
+      Thread.sleep(100); // the reader's last bytes
+      return shown.toString();
+    }
+
+    @Override
+    public void close() {
+      process.destroyForcibly();
+    }
+  }
+
+  @Test
+  void runItIsAnInteractiveShellInRawModeThatFollowsTheWindowAndRestoresTheTerminal() throws Exception {
+    String busybox = registry + "/library/busybox:1.35";
+    assertThat(skiff("pull", busybox).code()).isZero();
+    Path resize = store.resolve("resize");
+    // Without job control, the background resizer is in the terminal's foreground group and may resize it as a
+    // terminal window's resize does: the terminal sends SIGWINCH to that group, skiff's.
+    try (Terminal t = new Terminal("stty rows 30 cols 90; echo before=$(stty -g);"
+        + " (while [ ! -e " + resize + " ]; do sleep 0.05; done; stty rows 40 cols 100 </dev/tty; echo resized-outside) &"
+        + " SKIFF run -it " + busybox + " sh; echo exit=$?; echo after=$(stty -g)")) {
+      int at = t.await("/ # ", 0);
+      t.type("stty size; echo $((6*7))\r");
+      at = t.await("30 90\r\n42\r\n/ # ", at);
+      Files.createFile(resize);
+      at = t.await("resized-outside", at);
+      t.type("stty size; echo hi; exit 3\r");
+      String shown = t.end().substring(at);
+      assertThat(shown).contains("40 100\r\nhi\r\n").contains("exit=3");
+      // Raw mode while the shell ran: only the shell echoed the typed line, not the terminal too.
+      assertThat(shown.split("echo hi; exit 3", -1)).hasSize(2);
+      // Cooked mode after it, exactly as before.
+      java.util.regex.Matcher before = java.util.regex.Pattern.compile("before=(\\S+)").matcher(t.shown);
+      java.util.regex.Matcher after = java.util.regex.Pattern.compile("after=(\\S+)").matcher(shown);
+      assertThat(before.find() && after.find()).as(shown).isTrue();
+      assertThat(after.group(1)).isEqualTo(before.group(1));
+    }
+    try (var containers = Files.list(store.resolve("containers"))) {
+      assertThat(containers).as("containers left behind").isEmpty();
+    }
+  }
+
+  @Test
+  void aCliKilledWithMinus9LeavesTheTerminalAsItWas() throws Exception {
+    String busybox = registry + "/library/busybox:1.35";
+    assertThat(skiff("pull", busybox).code()).isZero();
+    try (Terminal t = new Terminal("echo before=$(stty -g); SKIFF run -it " + busybox + " sh; echo exit=$?; sleep 2;"
+        + " echo after=$(stty -g)")) {
+      t.await("/ # ", 0);
+      ProcessHandle cli = t.process.descendants().filter(p -> p.info().command().orElse("").endsWith("/java"))
+          .findFirst().orElseThrow();
+      cli.destroyForcibly(); // SIGKILL: no shutdown hook runs; the launcher restores the terminal
+      String shown = t.end();
+      assertThat(shown).contains("exit=137");
+      String before = shown.replaceAll("(?s).*before=(\\S+).*", "$1");
+      assertThat(shown.replaceAll("(?s).*after=(\\S+).*", "$1")).isEqualTo(before).doesNotContain("before");
+    }
+  }
+
+  @Test
+  void execItAndTtyWithoutATerminal() throws Exception {
+    String busybox = registry + "/library/busybox:1.35";
+    assertThat(skiff("run", "-d", "--name", "box", busybox, "sleep", "1000").code()).isZero();
+    try (Terminal t = new Terminal("SKIFF exec -it box sh; echo exit=$?")) {
+      int at = t.await("/ # ", 0);
+      t.type("tty; ps -o tty,args | grep -c 136,0; exit 5\r");
+      assertThat(t.end().substring(at)).contains("/dev/pts/0\r\n3\r\n").contains("exit=5"); // sh, ps, grep
+    }
+    // -t without a terminal: still a pseudo-terminal, whose output is CRLF'ed, as with Docker.
+    Result piped = skiff("exec", "-t", "box", "sh", "-c", "tty; [ -t 0 ] && echo stdin-is-a-tty; exit 4");
+    assertThat(piped.code()).isEqualTo(4);
+    assertThat(piped.out()).isEqualTo("/dev/pts/0\r\nstdin-is-a-tty\r\n");
+    Result run = skiff("run", "-t", busybox, "sh", "-c", "tty; echo hi >&2");
+    assertThat(run.out()).isEqualTo("/dev/pts/0\r\nhi\r\n");
+    assertThat(run.err()).isEmpty();
+    Result interactive = skiffWithInput("one\ntwo\n", "run", "-i", busybox, "sh", "-c", "[ -t 0 ] || wc -l");
+    assertThat(interactive.out()).isEqualTo("2\n");
+    assertThat(skiff("rm", "-f", "box").code()).isZero();
+  }
 }

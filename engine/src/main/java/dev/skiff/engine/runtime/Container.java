@@ -108,14 +108,31 @@ public final class Container implements AutoCloseable {
    * @throws ContainerNotReadyException when the container did not become ready; it may still run
    */
   public Container start() throws IOException {
-    launch();
+    return start(false);
+  }
+
+  /**
+   * Starts the container on this process's own stdout and stderr, and its stdin when the spec has
+   * {@linkplain ContainerSpec#stdinOpen() stdinOpen} (else /dev/null), as {@code skiff run [-i] [-t]} does; its
+   * {@linkplain #logs() logs} stay empty. With a {@linkplain ContainerSpec#tty() tty} and a terminal as this
+   * process's stdin, the launcher puts that terminal into raw mode until the container ends (restoring it however
+   * the container or this process ends) and passes its window size changes on. Otherwise as {@link #start()}.
+   */
+  public Container startAttached() throws IOException {
+    return start(true);
+  }
+
+  private Container start(boolean attached) throws IOException {
+    launch(detached ? LauncherSession.Mode.detached(directory.path())
+        : attached ? LauncherSession.Mode.attached(false, spec.stdinOpen())
+        : LauncherSession.Mode.container(spec.stdinOpen()));
     if (spec.waitStrategy().isPresent()) {
       spec.waitStrategy().get().waitUntilReady(this); // outside the lock: the strategy polls this container
     }
     return this;
   }
 
-  private synchronized void launch() throws IOException {
+  private synchronized void launch(LauncherSession.Mode mode) throws IOException {
     if (state != State.CREATED) {
       throw new IllegalStateException("Container " + name + " is " + state.name().toLowerCase() + "; a container"
           + " starts once. Create a new one from the same spec instead.");
@@ -126,7 +143,7 @@ public final class Container implements AutoCloseable {
       }
       cgroup = runtime.makeCgroup(id, name, spec.resources(), directory);
       cgroup.directories().forEach(dir -> launcherSpec.put("cgroup", dir.toString()));
-      session = runtime.launch(directory.controlSocket(), launcherSpec, logs, name, detached);
+      session = runtime.launch(directory.controlSocket(), launcherSpec, logs, name, mode);
       state = State.RUNNING;
       if (!cgroup.directories().isEmpty()) {
         session.exitCode().whenCompleteAsync((code, e) -> releaseCgroup(), runtime.io());
@@ -134,7 +151,7 @@ public final class Container implements AutoCloseable {
       long pid = session.pid();
       String pidStarted = ProcessHandle.of(pid).map(ContainerDirectory::startTime).orElse("");
       directory.update(json -> {
-        json.put("pid", pid).put("pidStarted", pidStarted).put("detached", detached);
+        json.put("pid", pid).put("pidStarted", pidStarted).put("detached", detached).put("tty", spec.tty());
         if (!session.ports().asMap().isEmpty()) {
           json.set("ports", session.ports().toJson()); // for skiff ps in another process
         }
@@ -247,6 +264,38 @@ public final class Container implements AutoCloseable {
   /** Sends {@code signal} (e.g. {@code SIGHUP}, {@code HUP} or {@code 1}) to the container's PID 1. */
   public void kill(String signal) {
     startedSession().signal(Signals.parse(signal));
+  }
+
+  /**
+   * The container's stdin, when its spec has {@linkplain ContainerSpec.Builder#stdinOpen stdinOpen}: what is written
+   * and flushed reaches the command, through its terminal when it has a {@linkplain ContainerSpec#tty() tty} (which
+   * echoes it and sends the bytes of ^C or ^D as signals and end of input, so write "\u0004" to end a line-reading
+   * command). Closing it ends the input of a command without a tty. After {@link #startAttached()} the container
+   * reads this process's stdin instead.
+   *
+   * @throws IllegalStateException before {@link #start()}, or when the spec does not keep stdin open
+   */
+  public java.io.OutputStream stdin() {
+    if (!spec.stdinOpen()) {
+      throw new IllegalStateException("Container " + name + " reads /dev/null: create it with"
+          + " ContainerSpec.Builder.stdinOpen(true) to write to its stdin.");
+    }
+    return startedSession().stdin();
+  }
+
+  /**
+   * Resizes the container's pseudo-terminal to {@code rows} by {@code cols} characters; its foreground processes get
+   * SIGWINCH. A container that has exited ignores it.
+   *
+   * @throws IllegalStateException before {@link #start()}, or when the spec has no {@linkplain ContainerSpec#tty() tty}
+   */
+  public void resizeTty(int rows, int cols) {
+    TtySize size = new TtySize(rows, cols);
+    if (!spec.tty()) {
+      throw new IllegalStateException("Container " + name + " has no terminal to resize: create it with"
+          + " ContainerSpec.Builder.tty(true).");
+    }
+    startedSession().resizeTty(size);
   }
 
   /** The address that published ports listen on: {@code 127.0.0.1}. */

@@ -28,7 +28,7 @@ final class ContainerExec {
     Executor io = launcher.runtime().io();
     LauncherSession session;
     try {
-      session = start(launcher, pid, defaults, spec, null, output, process -> {
+      session = start(launcher, pid, defaults, spec, null, LauncherSession.Mode.EXEC, output, process -> {
         closeQuietly(process.getOutputStream());
         io.execute(() -> output.buffer(ContainerLogs.Stream.STDOUT).pump(process.getInputStream()));
         io.execute(() -> output.buffer(ContainerLogs.Stream.STDERR).pump(process.getErrorStream()));
@@ -46,13 +46,14 @@ final class ContainerExec {
   }
 
   /**
-   * Starts {@code spec} with its stdio wired by {@code attach}; {@code stdin} (may be null) is copied to the
-   * process's stdin on an I/O thread, then closed.
+   * Starts {@code spec} with the launcher's stdio as {@code mode} says, pipes wired by {@code attach};
+   * {@code stdin} (may be null) is copied to the process's stdin on an I/O thread, then closed.
    *
    * @throws CommandNotRunnable when the command is missing or not executable, with Docker's exit code for it
    */
   static LauncherSession start(ExecLauncher launcher, long pid, ExecDefaults defaults, ExecSpec spec,
-      InputStream stdin, ContainerLogs logs, java.util.function.Consumer<Process> attach) throws IOException {
+      InputStream stdin, LauncherSession.Mode mode, ContainerLogs logs, java.util.function.Consumer<Process> attach)
+      throws IOException {
     ProcessSettings container = defaults.process();
     ImageUsers.Identity identity = launcher.runtime().runnable(spec.user().isPresent()
         ? defaults.users().resolve(spec.user().get(), "container " + launcher.container())
@@ -70,8 +71,11 @@ final class ContainerExec {
     env.forEach((k, v) -> envList.add(k + "=" + v));
     LauncherSpec launch = new LauncherSpec()
         .process(spec.command(), envList, spec.workingDir().orElse(container.workingDir()), identity);
+    if (spec.tty()) {
+      launch.tty(spec.ttySize());
+    }
     try {
-      return launcher.start(pid, launch, process -> {
+      return launcher.start(pid, launch, mode, process -> {
         attach.accept(process);
         if (stdin != null) {
           launcher.runtime().io().execute(() -> feed(stdin, process.getOutputStream()));

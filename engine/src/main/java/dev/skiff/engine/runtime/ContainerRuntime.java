@@ -147,6 +147,9 @@ public final class ContainerRuntime implements AutoCloseable {
       if (spec.init()) {
         launch.put("init", "1");
       }
+      if (spec.tty()) {
+        launch.tty(spec.ttySize());
+      }
       if (spec.detached()) {
         launch.put("detached", "1");
       }
@@ -254,19 +257,19 @@ public final class ContainerRuntime implements AutoCloseable {
     }
   }
 
-  LauncherSession launch(Path socket, LauncherSpec spec, ContainerLogs logs, String container, boolean detached)
-      throws IOException {
-    return detached
-        ? LauncherSession.start(launcher(), socket, LauncherSession.Mode.DETACHED, spec, p -> {}, logs, io, container)
-        : LauncherSession.start(launcher(), socket, spec, logs, io, container);
+  LauncherSession launch(Path socket, LauncherSpec spec, ContainerLogs logs, String container,
+      LauncherSession.Mode mode) throws IOException {
+    return LauncherSession.start(launcher(), socket, mode, spec, logs, io, container);
   }
 
-  /** Starts the launcher in exec mode; {@code attach} gets its process at once, to feed stdin and read output. */
-  LauncherSession exec(Path socket, LauncherSpec spec, Consumer<Process> attach, ContainerLogs logs, String what)
-      throws IOException {
+  /**
+   * Starts the launcher in exec {@code mode}; {@code attach} gets its process at once, to feed stdin and read
+   * output.
+   */
+  LauncherSession exec(Path socket, LauncherSpec spec, LauncherSession.Mode mode, Consumer<Process> attach,
+      ContainerLogs logs, String what) throws IOException {
     LauncherBinary joinsContainer = userNamespace.isPresent() ? userNamespace.get().plainLauncher() : launcher();
-    return LauncherSession.start(joinsContainer, socket, LauncherSession.Mode.EXEC, inUserNamespace(spec), attach,
-        logs, io, what);
+    return LauncherSession.start(joinsContainer, socket, mode, inUserNamespace(spec), attach, logs, io, what);
   }
 
   /** Whether this runtime's containers run in a user namespace, for a user other than root. */
@@ -321,6 +324,19 @@ public final class ContainerRuntime implements AutoCloseable {
   public int exec(ContainerInfo container, ExecSpec spec, InputStream stdin, OutputStream stdout,
       OutputStream stderr) throws IOException, InterruptedException {
     return stored.exec(container, spec, stdin, stdout, stderr);
+  }
+
+  /**
+   * Runs {@code spec} in a running container of the store on this process's own stdout and stderr, and its stdin
+   * when {@code withStdin} (else /dev/null), as {@code skiff exec [-i] [-t]} does. With {@link ExecSpec#tty()} and a
+   * terminal as this process's stdin, the launcher puts that terminal into raw mode while the command runs (restoring
+   * it however the command or this process ends) and passes its window size changes on.
+   *
+   * @return its exit code; 127 or 126 (with a message on stderr) when the command cannot be run
+   */
+  public int execAttached(ContainerInfo container, ExecSpec spec, boolean withStdin) throws IOException,
+      InterruptedException {
+    return stored.execAttached(container, spec, withStdin);
   }
 
   /** Stops a container of the store as {@link Container#stop(Duration)} does. */

@@ -46,6 +46,9 @@ public final class ContainerSpec {
   private final List<Integer> exposedHostPorts;
   private final List<NetworkJoin> networks;
   private final ResourceLimits resources;
+  private final boolean tty;
+  private final Optional<TtySize> ttySize;
+  private final boolean stdinOpen;
 
   private ContainerSpec(Builder b) {
     this.image = b.image;
@@ -69,6 +72,9 @@ public final class ContainerSpec {
     this.exposedHostPorts = List.copyOf(b.exposedHostPorts);
     this.networks = List.copyOf(b.networks.values());
     this.resources = new ResourceLimits(b.memory, b.memorySwap, b.cpus, b.cpuShares, b.pidsLimit);
+    this.tty = b.tty;
+    this.ttySize = b.ttySize;
+    this.stdinOpen = b.stdinOpen;
   }
 
   /** A builder for a container of {@code image}, a reference such as {@code redis:7.0}. */
@@ -178,6 +184,21 @@ public final class ContainerSpec {
     return resources;
   }
 
+  /** Whether the command gets a pseudo-terminal; see {@link Builder#tty}. */
+  public boolean tty() {
+    return tty;
+  }
+
+  /** The pseudo-terminal's initial size; empty: that of this process's terminal when attached to one, else 24x80. */
+  public Optional<TtySize> ttySize() {
+    return ttySize;
+  }
+
+  /** Whether the container's stdin stays open for {@link Container#stdin()}; see {@link Builder#stdinOpen}. */
+  public boolean stdinOpen() {
+    return stdinOpen;
+  }
+
   /** A network to join and the aliases the container has there besides its name. */
   public record NetworkJoin(Network network, List<String> aliases) {
     public NetworkJoin {
@@ -257,6 +278,9 @@ public final class ContainerSpec {
     private OptionalDouble cpus = OptionalDouble.empty();
     private OptionalInt cpuShares = OptionalInt.empty();
     private OptionalLong pidsLimit = OptionalLong.empty();
+    private boolean tty;
+    private Optional<TtySize> ttySize = Optional.empty();
+    private boolean stdinOpen;
 
     private Builder(String image) {
       if (image == null || image.isBlank()) {
@@ -291,6 +315,9 @@ public final class ContainerSpec {
       cpus = spec.resources.cpus();
       cpuShares = spec.resources.cpuShares();
       pidsLimit = spec.resources.pidsLimit();
+      tty = spec.tty;
+      ttySize = spec.ttySize;
+      stdinOpen = spec.stdinOpen;
     }
 
     /** Replaces the image's Entrypoint (and, as with Docker, its Cmd unless {@link #command} is set too). */
@@ -522,6 +549,32 @@ public final class ContainerSpec {
     /** Limits how many processes and threads the container has at once, as {@code docker run --pids-limit}. */
     public Builder pidsLimit(long limit) {
       this.pidsLimit = OptionalLong.of(limit);
+      return this;
+    }
+
+    /**
+     * Gives the command a pseudo-terminal as its stdin, stdout and stderr, like {@code docker run -t}: {@code tty}
+     * in the container names a {@code /dev/pts/N} of its own devpts, and the logs carry the terminal's output
+     * (stderr included, with CRLF line ends) as stdout. {@link Container#resizeTty} changes its size.
+     */
+    public Builder tty(boolean tty) {
+      this.tty = tty;
+      return this;
+    }
+
+    /** Gives the command a pseudo-terminal ({@link #tty}) of {@code rows} by {@code cols} characters. */
+    public Builder ttySize(int rows, int cols) {
+      this.ttySize = Optional.of(new TtySize(rows, cols));
+      this.tty = true;
+      return this;
+    }
+
+    /**
+     * Keeps the container's stdin open, like {@code docker run -i}: what is written to {@link Container#stdin()}
+     * reaches the command (through its terminal with {@link #tty}). Without it, the command reads /dev/null.
+     */
+    public Builder stdinOpen(boolean stdinOpen) {
+      this.stdinOpen = stdinOpen;
       return this;
     }
 

@@ -43,10 +43,16 @@ final class ExecLauncher {
    * @param logs where {@code attach} puts stderr; quoted if the launcher dies early
    */
   LauncherSession start(long pid, LauncherSpec spec, Consumer<Process> attach, ContainerLogs logs) throws IOException {
+    return start(pid, spec, LauncherSession.Mode.EXEC, attach, logs);
+  }
+
+  /** As {@link #start(long, LauncherSpec, Consumer, ContainerLogs)}, with the launcher's stdio as {@code mode} says. */
+  LauncherSession start(long pid, LauncherSpec spec, LauncherSession.Mode mode, Consumer<Process> attach,
+      ContainerLogs logs) throws IOException {
     spec.put("exec.pid", Long.toString(pid));
     cgroups.get().forEach(dir -> spec.put("cgroup", dir.toString()));
     // At most as long as control.sock, whose path ContainerDirectory checked fits a socket address.
     String name = "x" + Integer.toString(SOCKETS.incrementAndGet() & Integer.MAX_VALUE, 36) + ".sock";
-    return runtime.exec(containerDir.resolve(name), spec, attach, logs, container);
+    return runtime.exec(containerDir.resolve(name), spec, mode, attach, logs, container);
   }
 }

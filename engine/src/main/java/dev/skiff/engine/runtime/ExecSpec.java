@@ -20,6 +20,8 @@ public final class ExecSpec {
   private final Optional<String> user;
   private final Optional<String> workingDir;
   private final Duration timeout;
+  private final boolean tty;
+  private final Optional<TtySize> ttySize;
 
   private ExecSpec(Builder b) {
     this.command = b.command;
@@ -27,6 +29,8 @@ public final class ExecSpec {
     this.user = b.user;
     this.workingDir = b.workingDir;
     this.timeout = b.timeout;
+    this.tty = b.tty;
+    this.ttySize = b.ttySize;
   }
 
   /** {@code command} with the container's environment, user and working directory. */
@@ -63,6 +67,16 @@ public final class ExecSpec {
     return timeout;
   }
 
+  /** Whether the command gets a pseudo-terminal; see {@link Builder#tty}. */
+  public boolean tty() {
+    return tty;
+  }
+
+  /** The pseudo-terminal's initial size; empty: that of the caller's terminal when attached to one, else 24x80. */
+  public Optional<TtySize> ttySize() {
+    return ttySize;
+  }
+
   @Override
   public String toString() {
     return String.join(" ", command);
@@ -75,6 +89,8 @@ public final class ExecSpec {
     private Optional<String> user = Optional.empty();
     private Optional<String> workingDir = Optional.empty();
     private Duration timeout = DEFAULT_TIMEOUT;
+    private boolean tty;
+    private Optional<TtySize> ttySize = Optional.empty();
 
     private Builder(List<String> command) {
       if (command.isEmpty() || command.get(0).isEmpty()) {
@@ -111,6 +127,23 @@ public final class ExecSpec {
         throw new IllegalArgumentException("An exec timeout must be positive, not " + timeout);
       }
       this.timeout = timeout;
+      return this;
+    }
+
+    /**
+     * Gives the command a pseudo-terminal of the container's as its stdin, stdout and stderr, like
+     * {@code docker exec -t}: {@code tty} names a {@code /dev/pts/N}, and the command's output (stderr included,
+     * with CRLF line ends) comes back as stdout.
+     */
+    public Builder tty(boolean tty) {
+      this.tty = tty;
+      return this;
+    }
+
+    /** Gives the command a pseudo-terminal ({@link #tty}) of {@code rows} by {@code cols} characters. */
+    public Builder ttySize(int rows, int cols) {
+      this.ttySize = Optional.of(new TtySize(rows, cols));
+      this.tty = true;
       return this;
     }
 

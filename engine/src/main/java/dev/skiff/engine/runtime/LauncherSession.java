@@ -4,6 +4,8 @@ import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.lang.ProcessBuilder.Redirect;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -50,22 +52,40 @@ final class LauncherSession implements AutoCloseable {
    * @param container names the container in messages
    * @throws ContainerStartException when the launcher reports a failed call
    */
-  static LauncherSession start(LauncherBinary binary, Path socket, LauncherSpec spec, ContainerLogs logs, Executor io,
-      String container) throws IOException {
-    return start(binary, socket, Mode.CONTAINER, spec, process -> {
+  static LauncherSession start(LauncherBinary binary, Path socket, Mode mode, LauncherSpec spec, ContainerLogs logs,
+      Executor io, String container) throws IOException {
+    return start(binary, socket, mode, spec, process -> {
+      // Not pipes (detached, attached): these streams are empty, so the logs end at once, not after waitFor's 1 s.
       io.execute(() -> logs.buffer(ContainerLogs.Stream.STDOUT).pump(process.getInputStream()));
       io.execute(() -> logs.buffer(ContainerLogs.Stream.STDERR).pump(process.getErrorStream()));
     }, logs, io, container);
   }
 
-  /** How the launcher runs. */
-  enum Mode {
-    /** A container whose output the JVM reads. */
-    CONTAINER,
-    /** A container that outlives the JVM; its output goes to stdout.log and stderr.log next to the socket. */
-    DETACHED,
-    /** A process in a running container; its stdin is a pipe. */
-    EXEC
+  /** How the launcher runs: for a container or for an exec, and where its stdin, stdout and stderr go. */
+  record Mode(boolean exec, Redirect stdin, Redirect stdout, Redirect stderr) {
+    private static final Redirect NO_INPUT = Redirect.from(new File("/dev/null"));
+
+    /** A process in a running container; its stdin and output are pipes to this JVM. */
+    static final Mode EXEC = new Mode(true, Redirect.PIPE, Redirect.PIPE, Redirect.PIPE);
+
+    /** A container whose output this JVM reads; its stdin is a pipe from this JVM when {@code stdinOpen}. */
+    static Mode container(boolean stdinOpen) {
+      return new Mode(false, stdinOpen ? Redirect.PIPE : NO_INPUT, Redirect.PIPE, Redirect.PIPE);
+    }
+
+    /** A container that outlives the JVM: files, not pipes, as it writes on after this JVM is gone. */
+    static Mode detached(Path dir) {
+      return new Mode(false, NO_INPUT, Redirect.appendTo(dir.resolve("stdout.log").toFile()),
+          Redirect.appendTo(dir.resolve("stderr.log").toFile()));
+    }
+
+    /**
+     * A container or an exec on this JVM's own stdout and stderr (a terminal, say), and its stdin when
+     * {@code withStdin}: the launcher sees the terminal itself, for raw mode and window sizes.
+     */
+    static Mode attached(boolean exec, boolean withStdin) {
+      return new Mode(exec, withStdin ? Redirect.INHERIT : NO_INPUT, Redirect.INHERIT, Redirect.INHERIT);
+    }
   }
 
   /**
@@ -139,17 +159,9 @@ final class LauncherSession implements AutoCloseable {
   }
 
   private static ProcessBuilder command(String executable, Path socket, Mode mode) {
-    if (mode == Mode.EXEC) {
-      return new ProcessBuilder(executable, "exec", socket.toString());
-    }
-    ProcessBuilder pb = new ProcessBuilder(executable, socket.toString())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    if (mode == Mode.DETACHED) {
-      // Files, not pipes: the container writes on after this JVM is gone.
-      pb.redirectOutput(ProcessBuilder.Redirect.appendTo(socket.resolveSibling("stdout.log").toFile()))
-          .redirectError(ProcessBuilder.Redirect.appendTo(socket.resolveSibling("stderr.log").toFile()));
-    }
-    return pb;
+    ProcessBuilder pb = mode.exec() ? new ProcessBuilder(executable, "exec", socket.toString())
+        : new ProcessBuilder(executable, socket.toString());
+    return pb.redirectInput(mode.stdin()).redirectOutput(mode.stdout()).redirectError(mode.stderr());
   }
 
   /** "error\tCALL\tPATH\tERRNO\tMESSAGE", the path with %XX escapes. */
@@ -223,14 +235,28 @@ final class LauncherSession implements AutoCloseable {
   }
 
   /** Asks the launcher to signal PID 1; a container that has exited ignores it. */
-  synchronized void signal(int signal) {
+  void signal(int signal) {
+    command("kill " + signal);
+  }
+
+  /** Asks the launcher to resize the process's pseudo-terminal, which signals SIGWINCH to its foreground group. */
+  void resizeTty(TtySize size) {
+    command("resize " + size.rows() + " " + size.cols());
+  }
+
+  /** The launcher's stdin: the container's (or its terminal's) when started with a pipe for it. */
+  OutputStream stdin() {
+    return process.getOutputStream();
+  }
+
+  private synchronized void command(String command) {
     try {
-      ByteBuffer line = ByteBuffer.wrap(("kill " + signal + "\n").getBytes(StandardCharsets.US_ASCII));
+      ByteBuffer line = ByteBuffer.wrap((command + "\n").getBytes(StandardCharsets.US_ASCII));
       while (line.hasRemaining()) {
         control.write(line);
       }
     } catch (IOException e) {
-      LOG.debug("Container {}: signal {} not sent, the launcher is gone: {}", container, signal, e.toString());
+      LOG.debug("Container {}: '{}' not sent, the launcher is gone: {}", container, command, e.toString());
     }
   }
 

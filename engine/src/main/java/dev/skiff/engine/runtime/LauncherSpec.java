@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The container spec in the launcher's encoding: NUL-terminated {@code key=value} entries (see
@@ -59,6 +60,13 @@ final class LauncherSpec {
       put("mount.data", options);
     }
     return put("mount.readonly", readOnly ? "1" : "0");
+  }
+
+  /** A pseudo-terminal for the process, of {@code size} (else the launcher's terminal's, else 24x80). */
+  LauncherSpec tty(Optional<TtySize> size) {
+    put("tty", "1");
+    size.ifPresent(s -> put("tty.rows", Integer.toString(s.rows())).put("tty.cols", Integer.toString(s.cols())));
+    return this;
   }
 
   byte[] frame() {

@@ -80,23 +80,33 @@ final class StoredContainers {
   /** Runs {@code spec} in {@code c} with the given streams; returns its exit code. */
   int exec(ContainerInfo c, ExecSpec spec, InputStream stdin, OutputStream stdout, OutputStream stderr)
       throws IOException, InterruptedException {
+    CountDownLatch drained = new CountDownLatch(2);
+    return exec(c, spec, stdin, LauncherSession.Mode.EXEC, stderr, process -> {
+      if (stdin == null) {
+        ContainerExec.closeQuietly(process.getOutputStream());
+      }
+      runtime.io().execute(() -> copy(process.getInputStream(), stdout, drained));
+      runtime.io().execute(() -> copy(process.getErrorStream(), stderr, drained));
+    }, drained);
+  }
+
+  /** Runs {@code spec} in {@code c} on this process's own stdout and stderr, and stdin when {@code withStdin}. */
+  int execAttached(ContainerInfo c, ExecSpec spec, boolean withStdin) throws IOException, InterruptedException {
+    return exec(c, spec, null, LauncherSession.Mode.attached(true, withStdin), System.err, process -> {},
+        new CountDownLatch(0));
+  }
+
+  private int exec(ContainerInfo c, ExecSpec spec, InputStream stdin, LauncherSession.Mode mode, OutputStream stderr,
+      java.util.function.Consumer<Process> attach, CountDownLatch drained) throws IOException, InterruptedException {
     long pid = runningPid(c, "exec " + spec);
     ContainerDirectory dir = directory(c);
     com.fasterxml.jackson.databind.JsonNode json = dir.read();
     ExecLauncher launcher = new ExecLauncher(runtime, dir.path(), c.name(),
         () -> ContainerRecords.cgroup(json).directories());
-    CountDownLatch drained = new CountDownLatch(2);
-    ContainerLogs diagnostics = new ContainerLogs();
     LauncherSession session;
     try {
-      session = ContainerExec.start(launcher, pid, ContainerRecords.execDefaults(json), spec, stdin,
-          diagnostics, process -> {
-            if (stdin == null) {
-              ContainerExec.closeQuietly(process.getOutputStream());
-            }
-            runtime.io().execute(() -> copy(process.getInputStream(), stdout, drained));
-            runtime.io().execute(() -> copy(process.getErrorStream(), stderr, drained));
-          });
+      session = ContainerExec.start(launcher, pid, ContainerRecords.execDefaults(json), spec, stdin, mode,
+          new ContainerLogs(), attach);
     } catch (ContainerExec.CommandNotRunnable e) {
       stderr.write((e.getMessage() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
       stderr.flush();

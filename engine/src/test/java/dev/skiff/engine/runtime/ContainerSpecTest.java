@@ -20,7 +20,7 @@ class ContainerSpecTest {
         .copyIn(new byte[] {1}, "/etc/x", 0644).copyIn(Path.of("pom.xml"), "/pom.xml").init(true).detached(true)
         .publish(PortBinding.tcp(6379)).publish(PortBinding.udp(53)).publishImageExposedPorts().exposeHostPorts(8080)
         .memory(dev.skiff.engine.cgroup.MemorySize.parse("64m")).memorySwap(dev.skiff.engine.cgroup.MemorySize.parse("128m"))
-        .cpus(0.5).cpuShares(512).pidsLimit(100)
+        .cpus(0.5).cpuShares(512).pidsLimit(100).ttySize(40, 120).stdinOpen(true)
         .build();
   }
 

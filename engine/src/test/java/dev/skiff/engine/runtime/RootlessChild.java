@@ -71,6 +71,7 @@ public final class RootlessChild {
       System.out.println("exec: " + redis.exec("redis-cli", "ping").stdout().strip());
       System.out.println("exec-user: " + redis.exec(ExecSpec.builder("id", "-un").user("redis").build()).stdout()
           .strip());
+      System.out.println("exec-tty: " + redis.exec(ExecSpec.builder("tty").tty(true).build()).stdout().strip());
       redis.copyToContainer("copied".getBytes(StandardCharsets.UTF_8), "/data/in.txt", 0640);
       ExecResult in = redis.exec("sh", "-c", "stat -c '%a %u' /data/in.txt; cat /data/in.txt");
       System.out.println("copy-in: " + in.stdout().replace('\n', ' ').strip());

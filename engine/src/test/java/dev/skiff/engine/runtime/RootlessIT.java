@@ -75,19 +75,21 @@ class RootlessIT {
 
   static List<RootlessRun> runs() {
     return List.of(
-        new RootlessRun("id-exit", BUSYBOX, List.of("sh", "-c", "id; exit 3"), null, null),
+        new RootlessRun("id-exit", BUSYBOX, List.of("sh", "-c", "id; exit 3"), null, null, false),
         new RootlessRun("isolation", BUSYBOX, List.of("sh", "-c", "hostname; ps -o pid,user,comm; grep Cap"
-            + " /proc/self/status; ls /sys/class/net"), null, null),
+            + " /proc/self/status; ls /sys/class/net"), null, null, false),
         new RootlessRun("user", BUSYBOX, List.of("sh", "-c", "id; touch /tmp/mine; stat -c '%u:%g' /tmp/mine"),
-            "app", null),
+            "app", null, false),
         new RootlessRun("fixture-user", image("skiff-test/layers:1"), List.of("/bin/busybox", "sh", "-c",
             "/bin/busybox id; /bin/busybox pwd; /bin/busybox stat -c '%n %u:%g %a' /home/app /data/original.bin"
                 + " /data/link-cross-layer.bin /bin/tool"),
-            null, "/bin/busybox"),
+            null, "/bin/busybox", false),
         new RootlessRun("redis", REDIS, List.of("sh", "-c", "stat -c '%n %U:%G %a' /data /etc/shadow"
             + " /usr/bin/chage /usr/bin/passwd; docker-entrypoint.sh redis-server --daemonize yes >/dev/null"
             + " && sleep 0.3 && redis-cli ping && for p in /proc/[0-9]*; do grep -q redis-server $p/cmdline"
-            + " 2>/dev/null && awk '/^Uid/ {print \"redis-server uid\", $2}' $p/status; done"), null, null));
+            + " 2>/dev/null && awk '/^Uid/ {print \"redis-server uid\", $2}' $p/status; done"), null, null, false),
+        new RootlessRun("tty", BUSYBOX, List.of("sh", "-c", "tty; stat -c '%u %g %a' $(tty); stty size;"
+            + " [ -t 0 ] && echo terminal"), "app", null, true));
   }
 
   @Test
@@ -124,6 +126,7 @@ class RootlessIT {
     assertThat(rootless.get("fixture-user").stdout()).startsWith("uid=1000").contains("/home/app\n",
         "/home/app 1000:1000 750\n", "/data/original.bin 1000:1000 640\n", "/bin/tool 0:0 4755\n");
     assertThat(rootless.get("fixture-user").stdout()).contains("/data/link-cross-layer.bin 1000:1000 640\n");
+    assertThat(rootless.get("tty").stdout()).isEqualTo("/dev/pts/0\r\n1000 5 620\r\n24 80\r\nterminal\r\n");
     assertThat(rootless.get("redis").stdout()).contains("/data redis:redis 755\n", "/usr/bin/chage root:shadow 2755\n",
         "/usr/bin/passwd root:root 4755\n", "PONG\n").containsPattern("redis-server uid [1-9]\\d*\n");
 
@@ -142,6 +145,7 @@ class RootlessIT {
         "ping: +PONG",
         "exec: PONG",
         "exec-user: redis",
+        "exec-tty: /dev/pts/0",
         "copy-in: 640 0 copied",
         "copy-out: out");
     assertThat(list(store.resolve("containers"))).as("container dirs left").isEmpty();

@@ -8,11 +8,13 @@ import java.util.List;
  * user; passed to the child as JSON.
  *
  * @param bindReadOnly host path to bind read-only at the same path in the container, or null
+ * @param tty whether the container has a pseudo-terminal
  */
-public record RootlessRun(String name, String image, List<String> entrypoint, String user, String bindReadOnly) {
+public record RootlessRun(String name, String image, List<String> entrypoint, String user, String bindReadOnly,
+    boolean tty) {
   ContainerSpec spec() {
     ContainerSpec.Builder b = ContainerSpec.builder(image).entrypoint(entrypoint.toArray(String[]::new))
-        .hostname("skiff-rootless");
+        .hostname("skiff-rootless").tty(tty);
     if (user != null) {
       b.user(user);
     }
