@@ -9,10 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.skiff.engine.Engine;
 import dev.skiff.engine.EngineConfig;
 import dev.skiff.engine.cgroup.MemorySize;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -20,8 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -151,26 +146,16 @@ class CgroupIT extends RuntimeIT {
 
   @Test
   void theNextEngineRemovesTheCgroupsOfADeadJvmsContainer(@TempDir Path store) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        ChildJvmContainer.class.getName(), store.toString(), BUSYBOX, "32m")
-        .redirectError(ProcessBuilder.Redirect.INHERIT)
-        .start();
-    String line;
-    try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
-        StandardCharsets.UTF_8))) {
-      line = out.readLine();
-    }
-    Matcher m = Pattern.compile("pid=(\\d+) dir=(\\w+)").matcher(String.valueOf(line));
-    assertThat(m.matches()).as("child JVM printed %s", line).isTrue();
+    ChildJvmContainer.Held held = ChildJvmContainer.start(store.toString(), BUSYBOX, "32m");
+    Process child = held.jvm();
     List<Path> dirs = new ArrayList<>();
-    new ObjectMapper().readTree(store.resolve("containers").resolve(m.group(2)).resolve("container.json").toFile())
+    new ObjectMapper().readTree(store.resolve("containers").resolve(held.dir()).resolve("container.json").toFile())
         .path("cgroups").forEach(d -> dirs.add(Path.of(d.asText())));
     assertThat(dirs).isNotEmpty().allMatch(Files::isDirectory);
 
     child.destroyForcibly();
     assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
-    Path proc = Path.of("/proc", m.group(1));
+    Path proc = Path.of("/proc", Long.toString(held.pid()));
     for (long killedAt = System.nanoTime(); Files.exists(proc); Thread.sleep(5)) {
       assertThat(System.nanoTime() - killedAt).as("the container's PID 1 lives on").isLessThan(1_000_000_000L);
     }

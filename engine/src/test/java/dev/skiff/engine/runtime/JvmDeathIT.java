@@ -5,14 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.skiff.engine.Engine;
 import dev.skiff.engine.EngineConfig;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,20 +17,10 @@ class JvmDeathIT {
 
   @Test
   void containerDiesWithItsJvmAndTheNextEngineCleansUp() throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        ChildJvmContainer.class.getName(), store.toString(), image("library/busybox:1.35"))
-        .redirectError(ProcessBuilder.Redirect.INHERIT)
-        .start();
-    String line;
-    try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
-        StandardCharsets.UTF_8))) {
-      line = out.readLine();
-    }
-    Matcher m = Pattern.compile("pid=(\\d+) dir=(\\w+)").matcher(String.valueOf(line));
-    assertThat(m.matches()).as("child JVM printed %s", line).isTrue();
-    Path proc = Path.of("/proc", m.group(1));
-    Path dir = store.resolve("containers").resolve(m.group(2));
+    ChildJvmContainer.Held held = ChildJvmContainer.start(store.toString(), image("library/busybox:1.35"));
+    Process child = held.jvm();
+    Path proc = Path.of("/proc", Long.toString(held.pid()));
+    Path dir = store.resolve("containers").resolve(held.dir());
     assertThat(proc).exists();
 
     child.destroyForcibly(); // SIGKILL: no shutdown hook runs
