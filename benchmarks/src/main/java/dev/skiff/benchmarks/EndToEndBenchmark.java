@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
 /**
  * Scenario 5: the examples' test suite ({@code examples/}, on Skiff) against the same suite written for
  * Testcontainers ({@code benchmarks/e2e-testcontainers/}, on the private dockerd), {@code mvn -o -q -B test} wall time
- * each, rounds interleaved, and the part of each that is Maven and JVM start-up.
+ * each, rounds interleaved, and the part of each that is Maven's start-up and build.
  */
 @Command(name = "e2e-benchmark", mixinStandardHelpOptions = true,
     description = "Scenario 5: the examples' suite, `mvn test` wall time: Skiff vs the same suite on Testcontainers.")
@@ -76,8 +76,9 @@ public final class EndToEndBenchmark implements Callable<Integer> {
     List<String> notes = new ArrayList<>();
     notes.add("Scenario 5: " + rounds + " rounds after " + warmup + " warm-up, Skiff and Testcontainers"
         + " interleaved; median (min–max) wall-clock seconds of `mvn -o -q -B test` started from this process."
-        + " Each round runs a suite twice: all its tests, then no test (`-Dtest=none`): Maven, the build's up-to-date"
-        + " checks and the test JVM's start; the tests alone are the difference, round by round.");
+        + " Each round runs a suite twice: all its tests, then no test (`-Dtest=none`): Maven's own start and the"
+        + " build's up-to-date checks (surefire then starts no test JVM); the tests alone are the difference, round by"
+        + " round, test JVM included.");
     notes.add("Skiff: examples/ (PostgreSQL shared by the suite, Redis and MariaDB per class, MySQL for one test,"
         + " Node per class), run from the repository root with `-pl examples -am`, as the build has no"
         + " installed Skiff jars: its start-up part also holds the up-to-date checks of engine, images-catalog and"
@@ -123,7 +124,7 @@ public final class EndToEndBenchmark implements Callable<Integer> {
     return List.of(
         Comparison.of("5", "end to end: the examples' suite, `mvn test` wall time", whole.apply(skiff), ANCHOR,
             testcontainers.map(whole), Target.ratioAtMost(target)),
-        Comparison.of("5", "of which Maven + JVM start-up (`-Dtest=none`)", startUp.apply(skiff), ANCHOR,
+        Comparison.of("5", "of which Maven's start-up and build (`-Dtest=none`)", startUp.apply(skiff), ANCHOR,
             testcontainers.map(startUp), Target.NONE),
         Comparison.of("5", "the tests alone (wall time − start-up)", tests.apply(skiff), ANCHOR,
             testcontainers.map(tests), Target.NONE));

@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A project's test suite run the way its users run it, {@code mvn -o -q -B test}, from the command line: the whole
- * run, or the same command with no test selected ({@code -Dtest=none}), which is Maven, the build's up-to-date
- * checks and the test JVM starting: the part of the wall time that is not the tests'.
+ * run, or the same command with no test selected ({@code -Dtest=none}): Maven's start and the build's up-to-date
+ * checks, no test JVM; the part of the wall time that is not the tests'.
  *
  * @param name says whose suite it is in reports and errors, e.g. {@code Skiff}
  * @param directory where mvn runs
