@@ -4,6 +4,7 @@ import dev.skiff.benchmarks.docker.DockerCli;
 import dev.skiff.benchmarks.docker.DockerException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import org.testcontainers.DockerClientFactory;
@@ -53,6 +54,15 @@ final class DockerSide {
       }
     }
     return new DockerSide(Optional.of(cli), Optional.empty());
+  }
+
+  /**
+   * The environment Testcontainers needs in a process of its own (e.g. a test JVM under mvn), the same as
+   * benchmarks/run.sh exports for the benchmark JVMs.
+   */
+  static Map<String, String> testcontainersEnvironment(String dockerHost) {
+    return Map.of("DOCKER_HOST", dockerHost, "TESTCONTAINERS_RYUK_DISABLED", "true",
+        "TESTCONTAINERS_HOST_OVERRIDE", "127.0.0.1", "TESTCONTAINERS_CHECKS_DISABLE", "true");
   }
 
   private static DockerSide none(String why) {
