@@ -55,10 +55,7 @@ static pid_t fork_child(struct spec *spec) {
 static _Noreturn void child_main(struct spec *spec, int error_fd) {
   report_init(error_fd);
   cgroup_join(spec);
-  sigset_t none;
-  sigemptyset(&none);
-  signal(SIGPIPE, SIG_DFL);
-  if (sigprocmask(SIG_SETMASK, &none, NULL) < 0) fail("sigprocmask", "-");
+  signals_default();
   if (spec->tty) tty_attach(spec);
   if (!spec->builtin) identity_exec(spec);
   identity_apply(spec);

@@ -179,6 +179,9 @@ void tty_stop(void);
 /* init.c */
 _Noreturn void init_exec(const struct spec *spec);
 
+/* signals.c */
+void signals_default(void);
+
 /* tar.c: ustar with pax names, relative to the current root. */
 void tar_extract(int fd, const char *what);
 void tar_write(const char *path);

@@ -121,10 +121,7 @@ static _Noreturn void container_main(struct spec *spec, int error_fd) {
   if (spec->task == TASK_REMOVE) task_remove(spec);
   if (spec->task == TASK_CHOWN) task_chown(spec);
   if (spec->task == TASK_LINK) task_link(spec);
-  sigset_t none;
-  sigemptyset(&none);
-  signal(SIGPIPE, SIG_DFL);  /* ignored dispositions survive execve */
-  if (sigprocmask(SIG_SETMASK, &none, NULL) < 0) fail("sigprocmask", "-");
+  signals_default();
   if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) fail("prctl(PR_SET_PDEATHSIG)", "-");
   net_enter(spec);
   rootfs_open_sources(spec);

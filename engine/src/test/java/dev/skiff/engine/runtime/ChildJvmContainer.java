@@ -25,9 +25,14 @@ public final class ChildJvmContainer {
 
   /** Starts a child JVM with {@code args} ({@code STORE IMAGE [MEMORY_LIMIT]}) and waits until it holds its container. */
   static Held start(String... args) throws IOException {
+    return start(List.of(), args);
+  }
+
+  /** As {@link #start(String...)}, the JVM's command line after {@code prefix} (e.g. a shell that sets it up). */
+  static Held start(List<String> prefix, String... args) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-        ChildJvmContainer.class.getName()));
+    List<String> command = new ArrayList<>(prefix);
+    command.addAll(List.of(java, "-cp", System.getProperty("java.class.path"), ChildJvmContainer.class.getName()));
     command.addAll(List.of(args));
     Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     String line;

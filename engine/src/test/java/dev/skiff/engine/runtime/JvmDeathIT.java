@@ -7,6 +7,7 @@ import dev.skiff.engine.Engine;
 import dev.skiff.engine.EngineConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +35,27 @@ class JvmDeathIT {
 
     try (Engine next = Engine.create(EngineConfig.builder().store(store).build())) {
       assertThat(dir).doesNotExist();
+    }
+  }
+
+  /** A JVM started as a background job ignores SIGINT and SIGQUIT; its containers must not inherit that. */
+  @Test
+  void aContainerStartsWithDefaultSignalsWhateverItsJvmIgnores() throws Exception {
+    ChildJvmContainer.Held held = ChildJvmContainer.start(List.of("sh", "-c", "trap '' INT QUIT; exec \"$@\"", "sh"),
+        store.toString(), image("library/busybox:1.35"));
+    try {
+      String status = Files.readString(Path.of("/proc", Long.toString(held.pid()), "status"));
+      assertThat(status).contains("SigIgn:\t0000000000000000\n").contains("SigBlk:\t0000000000000000\n");
+      String jvm = Files.readString(Path.of("/proc", Long.toString(held.jvm().pid()), "status"));
+      assertThat(jvm).as("the child JVM itself ignores SIGINT (bit 2)").doesNotContain("SigIgn:\t0000000000000000");
+    } finally {
+      held.jvm().destroyForcibly();
+      held.jvm().waitFor(10, TimeUnit.SECONDS);
+      Path proc = Path.of("/proc", Long.toString(held.pid()));
+      for (long killedAt = System.nanoTime(); Files.exists(proc) && System.nanoTime() - killedAt < 5_000_000_000L; ) {
+        Thread.sleep(5);
+      }
+      Engine.create(EngineConfig.builder().store(store).build()).close(); // removes what the killed JVM left
     }
   }
 
