@@ -13,6 +13,7 @@ import java.util.List;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.annotations.In;
 import jnr.ffi.annotations.Out;
+import jnr.ffi.annotations.Pinned;
 import jnr.ffi.types.dev_t;
 import jnr.ffi.types.gid_t;
 import jnr.ffi.types.mode_t;
@@ -33,6 +34,10 @@ final class Posix {
   static final int S_IFREG = 0100000;
   static final int S_IFLNK = 0120000;
 
+  private static final int O_WRONLY = 01;
+  private static final int O_CREAT = 0100;
+  private static final int O_EXCL = 0200;
+  private static final int O_CLOEXEC = 02000000;
   private static final int AT_FDCWD = -100;
   private static final int AT_SYMLINK_NOFOLLOW = 0x100;
   private static final int EPERM = 1;
@@ -45,6 +50,23 @@ final class Posix {
   /** Public only because jnr-ffi implements it from another class loader; unreachable outside this package. */
   public interface LibC {
     int chmod(String path, @mode_t int mode);
+
+    int open(String path, int flags, @mode_t int mode);
+
+    @ssize_t
+    long write(int fd, @Pinned @In byte[] buf, @size_t long count);
+
+    int close(int fd);
+
+    int mkdir(String path, @mode_t int mode);
+
+    int fchown(int fd, @uid_t int uid, @gid_t int gid);
+
+    int fchmod(int fd, @mode_t int mode);
+
+    int futimens(int fd, @In long[] times);
+
+    int fsetxattr(int fd, String name, @In byte[] value, @size_t long size, int flags);
 
     int lchown(String path, @uid_t int uid, @gid_t int gid);
 
@@ -64,6 +86,8 @@ final class Posix {
 
     int geteuid();
 
+    int getegid();
+
     String strerror(int errno);
   }
 
@@ -74,6 +98,71 @@ final class Posix {
 
   static int geteuid() {
     return LIBC.geteuid();
+  }
+
+  static int getegid() {
+    return LIBC.getegid();
+  }
+
+  /**
+   * Creates a regular file that must not exist yet (a symlink there counts as existing) and opens it for writing.
+   *
+   * @param mode permission bits, less the umask as always
+   * @return the file descriptor, to be closed with {@link #close}
+   */
+  static int createFile(Path path, int mode) throws IOException {
+    int fd = LIBC.open(path.toString(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode & 0777);
+    if (fd < 0) {
+      throw failure("open", path, RUNTIME.getLastError());
+    }
+    return fd;
+  }
+
+  /** Writes {@code length} bytes of {@code bytes}, all of them; {@code path} names the file in messages. */
+  static void write(int fd, byte[] bytes, int length, Path path) throws IOException {
+    byte[] rest = bytes;
+    long left = length;
+    while (left > 0) {
+      long n = LIBC.write(fd, rest, left);
+      if (n < 0) {
+        throw failure("write", path, RUNTIME.getLastError());
+      }
+      left -= n;
+      if (left > 0) { // a short write, rare for regular files: go on with what is left
+        rest = Arrays.copyOfRange(rest, (int) n, (int) (n + left));
+      }
+    }
+  }
+
+  static void close(int fd, Path path) throws IOException {
+    check(LIBC.close(fd), "close", path);
+  }
+
+  /** Creates a directory with permission bits {@code mode}, less the umask. */
+  static void mkdir(Path path, int mode) throws IOException {
+    check(LIBC.mkdir(path.toString(), mode & 07777), "mkdir", path);
+  }
+
+  static void fchown(int fd, int uid, int gid, Path path) throws IOException {
+    check(LIBC.fchown(fd, uid, gid), "fchown", path);
+  }
+
+  /** Sets all twelve permission bits of an open file. */
+  static void fchmod(int fd, int mode, Path path) throws IOException {
+    check(LIBC.fchmod(fd, mode & 07777), "fchmod", path);
+  }
+
+  static void setTimes(int fd, FileTime accessed, FileTime modified, Path path) throws IOException {
+    check(LIBC.futimens(fd, timespecs(accessed, modified)), "futimens", path);
+  }
+
+  /**
+   * Sets an xattr of an open file.
+   *
+   * @return false when the file system or our privileges do not allow this attribute (EPERM, ENOTSUP)
+   */
+  static boolean setXattr(int fd, String name, byte[] value, Path path) throws IOException {
+    return xattrSet(LIBC.fsetxattr(fd, name, value, value.length, 0), "fsetxattr(" + name + ")", path);
   }
 
   /** Sets all twelve permission bits, setuid/setgid/sticky included; follows symlinks, so never call it on one. */
@@ -97,10 +186,14 @@ final class Posix {
 
   /** Sets access and modification times of the path itself, not of what a symlink points to. */
   static void setTimes(Path path, FileTime accessed, FileTime modified) throws IOException {
+    check(LIBC.utimensat(AT_FDCWD, path.toString(), timespecs(accessed, modified), AT_SYMLINK_NOFOLLOW), "utimensat",
+        path);
+  }
+
+  private static long[] timespecs(FileTime accessed, FileTime modified) {
     Instant a = accessed.toInstant();
     Instant m = modified.toInstant();
-    long[] timespecs = {a.getEpochSecond(), a.getNano(), m.getEpochSecond(), m.getNano()};
-    check(LIBC.utimensat(AT_FDCWD, path.toString(), timespecs, AT_SYMLINK_NOFOLLOW), "utimensat", path);
+    return new long[] {a.getEpochSecond(), a.getNano(), m.getEpochSecond(), m.getNano()};
   }
 
   /**
@@ -109,14 +202,18 @@ final class Posix {
    * @return false when the file system or our privileges do not allow this attribute (EPERM, ENOTSUP)
    */
   static boolean setXattr(Path path, String name, byte[] value) throws IOException {
-    if (LIBC.lsetxattr(path.toString(), name, value, value.length, 0) == 0) {
+    return xattrSet(LIBC.lsetxattr(path.toString(), name, value, value.length, 0), "lsetxattr(" + name + ")", path);
+  }
+
+  private static boolean xattrSet(int result, String call, Path path) throws IOException {
+    if (result == 0) {
       return true;
     }
     int errno = RUNTIME.getLastError();
     if (errno == EPERM || errno == EOPNOTSUPP) {
       return false;
     }
-    throw failure("lsetxattr(" + name + ")", path, errno);
+    throw failure(call, path, errno);
   }
 
   /** The value of an xattr of the path itself, or null when it has none by that name. */

@@ -15,13 +15,13 @@ import java.util.Set;
  * (checked with lstat, or created here) and refuses paths below anything else. Each directory is checked once.
  */
 final class RealDirectories {
-  private static final int IMPLICIT_DIRECTORY_MODE = 0755;
-
   private final Path root;
+  private final NewFileDefaults defaults;
   private final Set<String> known = new HashSet<>();
 
-  RealDirectories(Path root) {
+  RealDirectories(Path root, NewFileDefaults defaults) {
     this.root = root;
+    this.defaults = defaults;
   }
 
   /** Where a normalised relative path lies on disk. */
@@ -52,8 +52,10 @@ final class RealDirectories {
     createParentsOf(parent);
     Path dir = resolve(parent);
     try {
-      Files.createDirectory(dir);
-      Posix.chmod(dir, IMPLICIT_DIRECTORY_MODE);
+      Posix.mkdir(dir, TreeWriter.DIRECTORY_MODE);
+      if (!defaults.yieldsMode(TreeWriter.DIRECTORY_MODE, TreeWriter.DIRECTORY_MODE)) {
+        Posix.chmod(dir, TreeWriter.DIRECTORY_MODE);
+      }
     } catch (FileAlreadyExistsException e) {
       requireRealDirectory(parent, dir);
     }

@@ -1,11 +1,6 @@
 package dev.skiff.engine.layer;
 
-import static java.nio.file.StandardOpenOption.CREATE_NEW;
-import static java.nio.file.StandardOpenOption.WRITE;
-
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -37,9 +32,9 @@ final class TarExtractor {
   private final TreeWriter tree;
   private final RealDirectories dirs;
   private final List<CrossLayerLink> crossLayerLinks = new ArrayList<>();
-  private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER_SIZE);
+  private final byte[] buffer = new byte[BUFFER_SIZE];
 
-  TarExtractor(Path emptyDir, UnpackOptions options, String what) {
+  TarExtractor(Path emptyDir, UnpackOptions options, String what) throws IOException {
     this.root = emptyDir;
     this.options = options;
     this.what = what;
@@ -128,17 +123,16 @@ final class TarExtractor {
   }
 
   private void regularFile(String path, Path file, TarArchiveEntry entry, TarReader tar) throws IOException {
-    try (FileChannel out = tree.replacing(path, file, () -> FileChannel.open(file, CREATE_NEW, WRITE))) {
-      byte[] bytes = buffer.array();
-      int n;
-      while ((n = tar.read(bytes, 0, bytes.length)) > 0) {
-        buffer.clear().limit(n);
-        while (buffer.hasRemaining()) {
-          out.write(buffer);
+    Metadata metadata = metadata(entry, tar);
+    tree.replacing(path, file, () -> {
+      tree.writeFile(file, metadata, fd -> {
+        int n;
+        while ((n = tar.read(buffer, 0, buffer.length)) > 0) {
+          Posix.write(fd, buffer, n, file);
         }
-      }
-    }
-    tree.setAttributes(file, metadata(entry, tar), false);
+      });
+      return file;
+    });
   }
 
   private void directory(String path, Path dir, TarArchiveEntry entry, TarReader tar) throws IOException {

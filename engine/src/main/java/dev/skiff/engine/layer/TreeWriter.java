@@ -7,6 +7,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -21,15 +22,31 @@ import org.slf4j.LoggerFactory;
 final class TreeWriter {
   private static final Logger LOG = LoggerFactory.getLogger(TreeWriter.class);
 
+  /**
+   * Permission bits of the directories made here: what Docker gives the parents a layer leaves out; those that are
+   * entries get their own in {@link #finish()}.
+   */
+  static final int DIRECTORY_MODE = 0755;
+
+  private static final int UNKNOWN_MODE = -1;
+  private static final int SYMLINK = -2;
+
   /** Creates one file system object, throwing FileAlreadyExistsException if the path is taken. */
   interface Creation<T> {
     T create() throws IOException;
+  }
+
+  /** The content of a new regular file. */
+  interface Content {
+    /** Writes all of it to {@code fd}. */
+    void writeTo(int fd) throws IOException;
   }
 
   private final Path root;
   private final RealDirectories dirs;
   private final DirectoryAttributes directoryAttributes = new DirectoryAttributes();
   private final boolean privileged;
+  private final NewFileDefaults defaults;
   private final String what;
   /** Unprivileged: the owners that could not be set, by relative path; only the entries that end up on disk. */
   private final NavigableMap<String, FileOwner> foreignOwners = new TreeMap<>();
@@ -38,9 +55,10 @@ final class TreeWriter {
    * @param privileged whether to set owners
    * @param what names what is written, for log messages
    */
-  TreeWriter(Path root, boolean privileged, String what) {
+  TreeWriter(Path root, boolean privileged, String what) throws IOException {
     this.root = root;
-    this.dirs = new RealDirectories(root);
+    this.defaults = NewFileDefaults.under(root);
+    this.dirs = new RealDirectories(root, defaults);
     this.privileged = privileged;
     this.what = what;
   }
@@ -76,11 +94,11 @@ final class TreeWriter {
       return;
     }
     try {
-      Files.createDirectory(dir);
+      Posix.mkdir(dir, DIRECTORY_MODE);
     } catch (FileAlreadyExistsException e) {
       if (empty || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
         remove(path, dir);
-        Files.createDirectory(dir);
+        Posix.mkdir(dir, DIRECTORY_MODE);
       }
     }
     dirs.add(path);
@@ -101,16 +119,43 @@ final class TreeWriter {
     return List.copyOf(foreignOwners.values());
   }
 
-  /** Owner, mode (unless a symlink, which has none), xattrs, then times: chown clears setuid bits and capabilities. */
+  /**
+   * Creates the regular file {@code file}, which must not exist yet, writes its content and sets its metadata, all
+   * through one descriptor: a new file needs no more calls than that.
+   */
+  void writeFile(Path file, Metadata metadata, Content content) throws IOException {
+    int requested = metadata.mode() & 0777; // chown would clear setuid and setgid bits: those come after it
+    int fd = Posix.createFile(file, requested);
+    try {
+      content.writeTo(fd);
+      setMetadata(new OpenFile(fd, file), file, metadata, requested);
+    } catch (IOException | RuntimeException | Error e) {
+      try {
+        Posix.close(fd, file);
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+    Posix.close(fd, file);
+  }
+
+  /**
+   * Owner, mode (unless a symlink, which has none), xattrs, then times: chown clears setuid bits and capabilities.
+   */
   void setAttributes(Path file, Metadata metadata, boolean isSymlink) throws IOException {
-    setOwnerAndXattrs(file, metadata, !isSymlink);
-    Posix.setTimes(file, metadata.accessed(), metadata.modified());
+    setMetadata(new PathInode(file), file, metadata, isSymlink ? SYMLINK : UNKNOWN_MODE);
   }
 
   /** Owner and xattrs now; mode and times once the directory's contents are written ({@link #finish()}). */
   void setDirectoryAttributes(String path, Path dir, Metadata metadata) throws IOException {
-    setOwnerAndXattrs(dir, metadata, false);
-    directoryAttributes.defer(path, dir, metadata.mode(), metadata.accessed(), metadata.modified());
+    PathInode inode = new PathInode(dir);
+    setOwner(inode, dir, metadata);
+    setXattrs(inode, dir, metadata);
+    // Every directory but the root was made here with DIRECTORY_MODE; a chown leaves a directory's mode alone.
+    boolean setMode = path.isEmpty() || !defaults.yieldsMode(DIRECTORY_MODE, metadata.mode());
+    directoryAttributes.defer(path, dir, setMode ? metadata.mode() : DirectoryAttributes.KEEP_MODE,
+        metadata.accessed(), metadata.modified());
   }
 
   /** Sets the deferred directory modes and times. */
@@ -118,29 +163,107 @@ final class TreeWriter {
     directoryAttributes.applyAll();
   }
 
-  private void setOwnerAndXattrs(Path file, Metadata metadata, boolean setMode) throws IOException {
+  /**
+   * @param createdMode the permission bits the file was created with, {@link #UNKNOWN_MODE}, or {@link #SYMLINK}
+   */
+  private void setMetadata(Inode inode, Path file, Metadata metadata, int createdMode) throws IOException {
+    boolean chowned = setOwner(inode, file, metadata);
+    if (createdMode != SYMLINK
+        && (createdMode == UNKNOWN_MODE
+            || !defaults.yieldsMode(createdMode, metadata.mode())
+            || chowned && (metadata.mode() & 06000) != 0)) {
+      inode.chmod(metadata.mode());
+    }
+    setXattrs(inode, file, metadata);
+    inode.setTimes(metadata.accessed(), metadata.modified());
+  }
+
+  /** Returns whether it called chown. */
+  private boolean setOwner(Inode inode, Path file, Metadata metadata) throws IOException {
     if (privileged) {
-      Posix.lchown(file, metadata.uid(), metadata.gid());
-    } else {
-      String path = root.relativize(file).toString();
-      if (metadata.uid() != 0 || metadata.gid() != 0) {
-        foreignOwners.put(path, new FileOwner(path, metadata.uid(), metadata.gid(), metadata.mode()));
-      } else {
-        foreignOwners.remove(path);
+      if (defaults.yieldsOwner(metadata.uid(), metadata.gid())) {
+        return false;
       }
+      inode.chown(metadata.uid(), metadata.gid());
+      return true;
     }
-    if (setMode) {
-      Posix.chmod(file, metadata.mode());
+    String path = root.relativize(file).toString();
+    if (metadata.uid() != 0 || metadata.gid() != 0) {
+      foreignOwners.put(path, new FileOwner(path, metadata.uid(), metadata.gid(), metadata.mode()));
+    } else {
+      foreignOwners.remove(path);
     }
+    return false;
+  }
+
+  private void setXattrs(Inode inode, Path file, Metadata metadata) throws IOException {
     for (Map.Entry<String, byte[]> xattr : metadata.xattrs().entrySet()) {
       String name = xattr.getKey();
       if (WhiteoutFormat.isOverlayXattr(name)) {
         // Overlay reads these as whiteouts, redirects and the like; a layer may say that with .wh. entries only.
         LOG.warn("Ignoring xattr {} of {} ({}): overlayfs' own attributes may not come from a layer", name, file,
             what);
-      } else if (!Posix.setXattr(file, name, xattr.getValue())) {
+      } else if (!inode.setXattr(name, xattr.getValue())) {
         LOG.debug("Skipping xattr {} of {} ({}): not permitted or not supported here", name, file, what);
       }
+    }
+  }
+
+  /** The calls that set metadata, made on a path or on an open file. */
+  private interface Inode {
+    void chown(int uid, int gid) throws IOException;
+
+    void chmod(int mode) throws IOException;
+
+    /** Returns false when the file system or our privileges do not allow this attribute. */
+    boolean setXattr(String name, byte[] value) throws IOException;
+
+    void setTimes(FileTime accessed, FileTime modified) throws IOException;
+  }
+
+  /** The path itself, never what a symlink there points to (chmod aside: never call it on a symlink). */
+  private record PathInode(Path path) implements Inode {
+    @Override
+    public void chown(int uid, int gid) throws IOException {
+      Posix.lchown(path, uid, gid);
+    }
+
+    @Override
+    public void chmod(int mode) throws IOException {
+      Posix.chmod(path, mode);
+    }
+
+    @Override
+    public boolean setXattr(String name, byte[] value) throws IOException {
+      return Posix.setXattr(path, name, value);
+    }
+
+    @Override
+    public void setTimes(FileTime accessed, FileTime modified) throws IOException {
+      Posix.setTimes(path, accessed, modified);
+    }
+  }
+
+  /** A file open for writing; {@code path} names it in messages. */
+  private record OpenFile(int fd, Path path) implements Inode {
+    @Override
+    public void chown(int uid, int gid) throws IOException {
+      Posix.fchown(fd, uid, gid, path);
+    }
+
+    @Override
+    public void chmod(int mode) throws IOException {
+      Posix.fchmod(fd, mode, path);
+    }
+
+    @Override
+    public boolean setXattr(String name, byte[] value) throws IOException {
+      return Posix.setXattr(fd, name, value, path);
+    }
+
+    @Override
+    public void setTimes(FileTime accessed, FileTime modified) throws IOException {
+      Posix.setTimes(fd, accessed, modified, path);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.skiff.engine.store;
 
+import dev.skiff.engine.fs.TopDirectory;
 import dev.skiff.engine.fs.TreeRemover;
 import dev.skiff.engine.hash.Digest;
 import java.io.IOException;
@@ -65,6 +66,7 @@ public final class ImageStore {
       throw new IOException("Cannot create the image store at " + abs + ": " + e
           + ". Point skiff.store (or SKIFF_STORE) at a writable directory.", e);
     }
+    TopDirectory.mark(abs.resolve("tmp")); // each layer is unpacked into a directory of its own there
     return new ImageStore(abs, remover);
   }
 

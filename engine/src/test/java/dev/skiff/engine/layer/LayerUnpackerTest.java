@@ -544,17 +544,23 @@ class LayerUnpackerTest {
 
   @Test
   void unpacksFileContentOfEverySize() throws IOException {
-    byte[] big = new byte[3 * 1024 * 1024 + 17];
-    new java.util.Random(42).nextBytes(big);
-    byte[] tar = new TarBuilder()
-        .file("empty", "")
-        .add("big", TarConstants.LF_NORMAL, e -> {}, big)
-        .tar();
+    java.util.Random random = new java.util.Random(42);
+    // Around the tar's 512-byte records and the 256 KiB copy buffer.
+    int[] sizes = {1, 511, 512, 513, 256 * 1024, 256 * 1024 + 1, 3 * 1024 * 1024 + 17};
+    TarBuilder builder = new TarBuilder().file("empty", "");
+    byte[][] contents = new byte[sizes.length][];
+    for (int i = 0; i < sizes.length; i++) {
+      contents[i] = new byte[sizes[i]];
+      random.nextBytes(contents[i]);
+      builder.add("size" + sizes[i], TarConstants.LF_NORMAL, e -> {}, contents[i]);
+    }
 
-    unpack(TarBuilder.zstd(tar), ROOT);
+    unpack(TarBuilder.zstd(builder.tar()), ROOT);
 
     assertThat(layer.resolve("empty")).isEmptyFile();
-    assertThat(Files.readAllBytes(layer.resolve("big"))).isEqualTo(big);
+    for (int i = 0; i < sizes.length; i++) {
+      assertThat(Files.readAllBytes(layer.resolve("size" + sizes[i]))).as("size " + sizes[i]).isEqualTo(contents[i]);
+    }
   }
 
   @Test
@@ -568,5 +574,59 @@ class LayerUnpackerTest {
     try (Stream<Path> files = Files.list(tmp)) {
       assertThat(files).containsExactly(layer);
     }
+  }
+
+  /** umask(2), which the engine itself never calls. Public only because jnr-ffi implements it. */
+  public interface Umask {
+    int umask(int mask);
+  }
+
+  @Test
+  void setsExactModesWhateverTheUmask() throws IOException {
+    Umask libc = jnr.ffi.LibraryLoader.create(Umask.class).load("c");
+    byte[] tar = new TarBuilder()
+        .file("rwx", "x", 0755)
+        .file("rw", "x", 0644)
+        .file("all", "x", 0777)
+        .dir("dir", 0755)
+        .file("implicit/file", "x", 0600)
+        .symlink("link", "rwx")
+        .tar();
+
+    int previous = libc.umask(077);
+    try {
+      unpack(tar, isRoot() ? ROOT : ROOTLESS);
+    } finally {
+      libc.umask(previous);
+    }
+
+    assertThat(mode(layer.resolve("rwx"))).isEqualTo(Posix.S_IFREG | 0755);
+    assertThat(mode(layer.resolve("rw"))).isEqualTo(Posix.S_IFREG | 0644);
+    assertThat(mode(layer.resolve("all"))).isEqualTo(Posix.S_IFREG | 0777);
+    assertThat(mode(layer.resolve("dir"))).isEqualTo(Posix.S_IFDIR | 0755);
+    assertThat(mode(layer.resolve("implicit"))).as("as Docker makes missing parents").isEqualTo(Posix.S_IFDIR | 0755);
+    assertThat(mode(layer.resolve("implicit/file"))).isEqualTo(Posix.S_IFREG | 0600);
+  }
+
+  @Test
+  void setsTheRecordedGroupEvenWhereNewFilesWouldTakeTheRootsGroup() throws IOException {
+    assumeTrue(isRoot(), "chown needs root");
+    Posix.lchown(layer, 0, 4321);
+    Posix.chmod(layer, 02755); // setgid: what is created below takes group 4321, and directories the setgid bit
+    byte[] tar = new TarBuilder()
+        .dir("dir", 0755)
+        .file("dir/file", "x", 0644)
+        .file("implicit/file", "x", 0644)
+        .symlink("link", "dir")
+        .tar();
+
+    unpack(tar, ROOT);
+
+    for (String path : List.of("dir", "dir/file", "implicit/file", "link")) {
+      assertThat(attribute(layer.resolve(path), "gid")).as(path).isEqualTo(0);
+    }
+    assertThat(mode(layer.resolve("dir"))).isEqualTo(Posix.S_IFDIR | 0755);
+    assertThat(mode(layer.resolve("implicit"))).isEqualTo(Posix.S_IFDIR | 0755);
+    assertThat(mode(layer.resolve("dir/file"))).isEqualTo(Posix.S_IFREG | 0644);
   }
 }
