@@ -113,6 +113,9 @@ void report_line(const char *fmt, ...);
 int report_fd(void);
 _Noreturn void fail(const char *call, const char *path);
 int write_all(int fd, const char *buf, size_t len);
+/* With SKIFF_TRACE=FILE in its environment, the launcher appends timestamps of its steps there (for benchmarks). */
+void trace_init(void);
+void trace(const char *what);
 
 /* rootfs.c: runs in the container's mount namespace, before the identity changes. */
 void rootfs_open_sources(struct spec *spec);

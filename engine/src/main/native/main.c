@@ -117,6 +117,7 @@ pid_t clone_container(int flags) {
 /* In the child: PID 1 of the new namespaces. Errors go to the launcher through error_fd, closed by execve. */
 static _Noreturn void container_main(struct spec *spec, int error_fd) {
   report_init(error_fd);
+  trace("child");
   cgroup_join(spec);
   if (spec->task == TASK_REMOVE) task_remove(spec);
   if (spec->task == TASK_CHOWN) task_chown(spec);
@@ -128,10 +129,13 @@ static _Noreturn void container_main(struct spec *spec, int error_fd) {
   if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) fail("prctl(PR_SET_PDEATHSIG)", "-");
   net_enter(spec);
   rootfs_open_sources(spec);
+  trace("sources");
   int staged = spec->copy_in ? open(spec->copy_in, O_RDONLY | O_CLOEXEC) : -1;
   if (spec->copy_in && staged < 0) fail("open", spec->copy_in);
   rootfs_enter(spec);
+  trace("pivoted");
   rootfs_populate(spec);
+  trace("populated");
   if (staged >= 0) tar_extract(staged, spec->copy_in);
   if ((spec->clone_flags & CLONE_NEWUTS) && spec->hostname &&
       sethostname(spec->hostname, strlen(spec->hostname)) < 0) {
@@ -139,6 +143,7 @@ static _Noreturn void container_main(struct spec *spec, int error_fd) {
   }
   if (spec->tty) tty_attach(spec);
   if (spec->init) init_exec(spec);
+  trace("exec");
   identity_exec(spec);
 }
 
@@ -240,6 +245,7 @@ int run_child(int control, struct spec *spec, pid_t (*start_child)(struct spec *
     child_main(spec, error_pipe[1]);
     _exit(127);
   }
+  trace("cloned");
   close(error_pipe[1]);
   if (await_exec(error_pipe[0]) < 0) {
     int status;
@@ -253,10 +259,13 @@ int run_child(int control, struct spec *spec, pid_t (*start_child)(struct spec *
     return 1;
   }
   report_line("started\t%d\n", (int)pid);
+  trace("started");
   int status = supervise(control, sigfd, pid, spec->detached);
+  trace("reaped");
   tty_stop();  /* the process's last output reaches stdout before its exit is reported */
   relay_stop();
   report_exit(status, spec->exit_file);
+  trace("reported");
   return 0;
 }
 
@@ -337,6 +346,8 @@ int main(int argc, char **argv) {
             "       %s exec|userns CONTROL_SOCKET\n(skiff-launcher is started by the Skiff engine)\n", argv[0], argv[0]);
     return 2;
   }
+  trace_init();
+  trace("main");
   signal(SIGPIPE, SIG_IGN);
   int task_mode = !strcmp(argv[1], "-");
   int control = task_mode ? 0 : connect_control(argv[1]);
@@ -344,6 +355,7 @@ int main(int argc, char **argv) {
   if (join) userns_join(join);
   size_t len;
   char *raw = read_spec(control, &len);
+  trace("spec");
   struct spec spec;
   const char *bad;
   if (spec_parse(raw, len, &spec, &bad) < 0) {
@@ -360,5 +372,6 @@ int main(int argc, char **argv) {
   cgroup_open(&spec);
   tty_prepare(&spec, control);
   net_prepare(&spec);  /* before the clone: the relay's host sockets exist before the container runs */
+  trace("network");
   return run_child(control, &spec, start_container, container_main);
 }

@@ -32,8 +32,12 @@ final class ContainerDirectory {
   /** Longest path a Unix socket address holds (sun_path minus its NUL). */
   private static final int MAX_SOCKET_PATH = 107;
 
+  /** This JVM's start time, for container.json's owner: ProcessHandle.info() reads several /proc files. */
+  private static final String OWNER_STARTED = startTime(ProcessHandle.current());
+
   private final Path dir;
   private final TreeRemover remover;
+  private ObjectNode unwritten; // container.json until its first update: a new container is described at once
 
   private ContainerDirectory(Path dir, TreeRemover remover) {
     this.dir = dir;
@@ -62,9 +66,9 @@ final class ContainerDirectory {
         .put("image", image)
         .put("created", Instant.now().toString())
         .put("ownerPid", ProcessHandle.current().pid())
-        .put("ownerStarted", startTime(ProcessHandle.current()));
+        .put("ownerStarted", OWNER_STARTED);
     labels.forEach(json.putObject("labels")::put);
-    Files.write(dir.resolve("container.json"), JSON.writeValueAsBytes(json));
+    d.unwritten = json; // until then the directory counts as being created (see ownerAlive)
     for (String sub : List.of("upper", "work", "rootfs")) {
       Files.createDirectory(dir.resolve(sub));
     }
@@ -103,12 +107,14 @@ final class ContainerDirectory {
 
   /** Rewrites container.json with {@code change} applied; atomic for readers. */
   synchronized void update(java.util.function.Consumer<ObjectNode> change) throws IOException {
-    ObjectNode json = (ObjectNode) JSON.readTree(dir.resolve("container.json").toFile());
+    ObjectNode json = unwritten != null ? unwritten
+        : (ObjectNode) JSON.readTree(dir.resolve("container.json").toFile());
     change.accept(json);
     Path temp = dir.resolve("container.json.tmp");
     Files.write(temp, JSON.writeValueAsBytes(json));
     Files.move(temp, dir.resolve("container.json"), StandardCopyOption.ATOMIC_MOVE,
         StandardCopyOption.REPLACE_EXISTING);
+    unwritten = null;
   }
 
   /** Opens the directory of an existing container; {@code remover} deletes it. */

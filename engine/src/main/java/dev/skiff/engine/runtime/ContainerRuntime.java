@@ -46,7 +46,7 @@ public final class ContainerRuntime implements AutoCloseable {
   private final ImageStore store;
   private final Path containers;
   private final Optional<UserNamespace> userNamespace;
-  private final TreeRemover remover;
+  private final Trash trash;
   private final Set<Container> live = ConcurrentHashMap.newKeySet();
   private final ExecutorService io;
   private volatile LauncherBinary launcher;
@@ -55,11 +55,10 @@ public final class ContainerRuntime implements AutoCloseable {
   private final Cgroups cgroups;
 
   private ContainerRuntime(ImageStore store, Path containers, Optional<UserNamespace> userNamespace,
-      TreeRemover remover) {
+      TreeRemover remover) throws IOException {
     this.store = store;
     this.containers = containers;
     this.userNamespace = userNamespace;
-    this.remover = remover;
     this.networks = new NetworkHolders(this, store.root().resolve("networks"));
     AtomicInteger n = new AtomicInteger();
     this.io = Executors.newCachedThreadPool(r -> {
@@ -67,7 +66,8 @@ public final class ContainerRuntime implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    this.stored = new StoredContainers(this, containers, remover);
+    this.trash = Trash.open(store.root().resolve("trash"), remover, io);
+    this.stored = new StoredContainers(this, containers, trash);
     this.cgroups = Cgroups.forThisProcess(userNamespace.isPresent());
   }
 
@@ -98,6 +98,7 @@ public final class ContainerRuntime implements AutoCloseable {
    * @throws ContainerException when this process may not run containers, or the spec does not fit the image
    */
   public Container create(ContainerSpec spec, ImageRecord image, ImageConfig config) throws IOException {
+    StartTrace.mark("create.begin");
     List<Path> layersTopFirst = new ArrayList<>(store.rootfsLayers(image));
     java.util.Collections.reverse(layersTopFirst);
     String id = null;
@@ -105,7 +106,7 @@ public final class ContainerRuntime implements AutoCloseable {
     for (int attempt = 0; dir == null; attempt++) {
       id = newId();
       try {
-        dir = ContainerDirectory.create(containers, remover, id, spec.name().orElse(id.substring(0, 12)), spec.image(),
+        dir = ContainerDirectory.create(containers, trash, id, spec.name().orElse(id.substring(0, 12)), spec.image(),
             spec.labels());
       } catch (FileAlreadyExistsException e) {
         if (attempt == 3) {
@@ -113,9 +114,11 @@ public final class ContainerRuntime implements AutoCloseable {
         }
       }
     }
+    StartTrace.mark("create.dir");
     List<Membership> memberships = new ArrayList<>();
     try {
       ImageUsers users = ImageUsers.read(layersTopFirst);
+      StartTrace.mark("create.users");
       ProcessSettings process = ProcessSettings.resolve(spec, config, users, id.substring(0, 12));
       ImageUsers.Identity identity = runnable(process.identity(), spec.image());
       LauncherSpec launch = inUserNamespace(new LauncherSpec())
@@ -124,6 +127,7 @@ public final class ContainerRuntime implements AutoCloseable {
           .put("hostname", process.hostname())
           .process(process.argv(), process.env(), process.workingDir(), identity);
       Map<String, Path> etcFiles = dir.writeEtcFiles(process.hostname());
+      StartTrace.mark("create.etc");
       for (Map.Entry<String, Path> etc : etcFiles.entrySet()) {
         launch.bind(etc.getValue(), etc.getKey(), false);
       }
@@ -156,7 +160,9 @@ public final class ContainerRuntime implements AutoCloseable {
       launch.put("exit.file", dir.exitFile().toString());
       int stopSignal = config.stopSignal().map(Signals::parse).orElse(Signals.SIGTERM);
       ExecDefaults execDefaults = new ExecDefaults(process, dir.upper(), layersTopFirst);
+      StartTrace.mark("create.spec");
       ContainerRecords.describe(dir, process.argv(), stopSignal, execDefaults);
+      StartTrace.mark("create.described");
       Container c = new Container(id, name, spec, config, stopSignal, dir, launch, memberships, this, execDefaults,
           spec.detached());
       live.add(c);
@@ -361,7 +367,8 @@ public final class ContainerRuntime implements AutoCloseable {
   }
 
   /**
-   * Removes every container this runtime created that is not removed yet, and ends the holder of its user namespace
+   * Removes every container this runtime created that is not removed yet, waits until the files of removed containers
+   * are deleted, and ends the holder of its user namespace
    * (rootless), which the namespace outlives only while this JVM's networks use it.
    */
   @Override
@@ -373,6 +380,7 @@ public final class ContainerRuntime implements AutoCloseable {
         LOG.warn("Cannot remove {}: {}", c, e.getMessage());
       }
     }
+    trash.awaitDeletions(); // before the user namespace that deletes rootless files ends
     userNamespace.ifPresent(UserNamespace::close);
     io.shutdown();
   }

@@ -99,10 +99,13 @@ final class LauncherSession implements AutoCloseable {
     Files.deleteIfExists(socket);
     try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
       server.bind(UnixDomainSocketAddress.of(socket));
+      StartTrace.mark("start.bound");
       Process process = binary.start(executable -> command(executable, socket, mode));
+      StartTrace.mark("start.spawned");
       attach.accept(process);
       wakeOnExit(process, server);
       SocketChannel control = server.accept();
+      StartTrace.mark("start.accepted");
       BufferedReader events;
       String first;
       PublishedPorts ports = PublishedPorts.NONE;
@@ -111,8 +114,10 @@ final class LauncherSession implements AutoCloseable {
         while (framed.hasRemaining()) {
           control.write(framed);
         }
+        StartTrace.mark("start.specSent");
         events = new BufferedReader(new InputStreamReader(Channels.newInputStream(control), StandardCharsets.UTF_8));
         first = events.readLine();
+        StartTrace.mark("start.reported");
         while (first != null && first.startsWith("port\t")) {
           ports = ports.with(first);
           first = events.readLine();
