@@ -170,6 +170,11 @@ int supervise(int control, int sigfd, pid_t pid, int detached);
 int run_child(int control, struct spec *spec, pid_t (*start_child)(struct spec *spec),
               void (*child_main)(struct spec *spec, int error_fd));
 
+int launcher_main(const char *socket_path);
+
+/* server.c: forks container launchers for an engine (skiff-launcher serve SOCKET). */
+int server_main(const char *control_socket, const char *join);
+
 /* exec.c */
 int exec_main(const char *control_socket);
 

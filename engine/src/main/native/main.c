@@ -328,6 +328,8 @@ int supervise(int control, int sigfd, pid_t pid, int detached) {
   }
 }
 
+static const char *joining;  /* --userns: joined once connected, so that errors reach the JVM */
+
 int main(int argc, char **argv) {
   const char *join = NULL;  /* the engine's user namespace: userns.c */
   if (argc > 1 && !strncmp(argv[1], "--userns=", 9)) {
@@ -338,21 +340,31 @@ int main(int argc, char **argv) {
   }
   if (argc == 3 && !join && !strcmp(argv[1], "exec")) return exec_main(argv[2]);
   if (argc == 3 && !join && !strcmp(argv[1], "userns")) return userns_hold_main(argv[2]);
+  if (argc == 3 && !strcmp(argv[1], "serve")) {
+    trace_init();
+    return server_main(argv[2], join);
+  }
   if ((argc == 3 || argc == 4) && !strcmp(argv[1], "network")) {
     return network_main(argv[2], argc == 4 ? argv[3] : NULL, join);
   }
   if (argc != 2) {
-    fprintf(stderr, "usage: %s [--userns=PID:INODE] [network] CONTROL_SOCKET | -\n"
+    fprintf(stderr, "usage: %s [--userns=PID:INODE] [network|serve] CONTROL_SOCKET | -\n"
             "       %s exec|userns CONTROL_SOCKET\n(skiff-launcher is started by the Skiff engine)\n", argv[0], argv[0]);
     return 2;
   }
   trace_init();
+  if (join) joining = join;
+  return launcher_main(argv[1]);
+}
+
+/* "skiff-launcher SOCKET" (a container) or "skiff-launcher -" (a file task), after the options. */
+int launcher_main(const char *socket_path) {
   trace("main");
   signal(SIGPIPE, SIG_IGN);
-  int task_mode = !strcmp(argv[1], "-");
-  int control = task_mode ? 0 : connect_control(argv[1]);
+  int task_mode = !strcmp(socket_path, "-");
+  int control = task_mode ? 0 : connect_control(socket_path);
   report_init(task_mode ? 1 : control);
-  if (join) userns_join(join);
+  if (joining) userns_join(joining);
   size_t len;
   char *raw = read_spec(control, &len);
   trace("spec");

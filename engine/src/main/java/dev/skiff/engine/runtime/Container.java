@@ -153,7 +153,7 @@ public final class Container implements AutoCloseable {
       }
       StartTrace.mark("start.session");
       long pid = session.pid();
-      String pidStarted = ProcessHandle.of(pid).map(ContainerDirectory::startTime).orElse("");
+      String pidStarted = ProcessStart.of(pid);
       directory.update(json -> {
         json.put("pid", pid).put("pidStarted", pidStarted).put("detached", detached).put("tty", spec.tty());
         if (!session.ports().asMap().isEmpty()) {

@@ -32,8 +32,7 @@ final class ContainerDirectory {
   /** Longest path a Unix socket address holds (sun_path minus its NUL). */
   private static final int MAX_SOCKET_PATH = 107;
 
-  /** This JVM's start time, for container.json's owner: ProcessHandle.info() reads several /proc files. */
-  private static final String OWNER_STARTED = startTime(ProcessHandle.current());
+  private static final String OWNER_STARTED = ProcessStart.of(ProcessHandle.current().pid());
 
   private final Path dir;
   private final TreeRemover remover;
@@ -217,13 +216,8 @@ final class ContainerDirectory {
       return true; // it outlives its JVM by design and is removed by skiff rm
     }
     return ProcessHandle.of(json.path("ownerPid").asLong(-1))
-        .map(h -> startTime(h).equals(json.path("ownerStarted").asText()))
+        .map(h -> ProcessStart.of(h.pid()).equals(json.path("ownerStarted").asText()))
         .orElse(false);
-  }
-
-  /** A process's start time tells a live process from a new one that reuses its pid. */
-  static String startTime(ProcessHandle process) {
-    return process.info().startInstant().map(Instant::toString).orElse("");
   }
 
   private static void detachMountsUnder(Path dir) throws IOException {

@@ -50,6 +50,7 @@ public final class ContainerRuntime implements AutoCloseable {
   private final Set<Container> live = ConcurrentHashMap.newKeySet();
   private final ExecutorService io;
   private volatile LauncherBinary launcher;
+  private LauncherServer server; // forks container launchers; guarded by this
   private final NetworkHolders networks;
   private final StoredContainers stored;
   private final Cgroups cgroups;
@@ -265,7 +266,18 @@ public final class ContainerRuntime implements AutoCloseable {
 
   LauncherSession launch(Path socket, LauncherSpec spec, ContainerLogs logs, String container,
       LauncherSession.Mode mode) throws IOException {
-    return LauncherSession.start(launcher(), socket, mode, spec, logs, io, container);
+    LauncherSession.Starter plain = LauncherSession.starter(launcher());
+    LauncherSession.Starter starter = (s, m) -> m.forkable() ? server().spawn(s) : plain.start(s, m);
+    return LauncherSession.start(starter, socket, mode, spec, logs, io, container);
+  }
+
+  /** The launcher server, started on first use and again if it died. */
+  private synchronized LauncherServer server() throws IOException {
+    if (server == null || !server.alive()) {
+      Path socket = store.root().resolve("bin").resolve("server-" + ProcessHandle.current().pid() + ".sock");
+      server = LauncherServer.start(launcher(), socket, io);
+    }
+    return server;
   }
 
   /**
@@ -275,7 +287,8 @@ public final class ContainerRuntime implements AutoCloseable {
   LauncherSession exec(Path socket, LauncherSpec spec, LauncherSession.Mode mode, Consumer<Process> attach,
       ContainerLogs logs, String what) throws IOException {
     LauncherBinary joinsContainer = userNamespace.isPresent() ? userNamespace.get().plainLauncher() : launcher();
-    return LauncherSession.start(joinsContainer, socket, mode, inUserNamespace(spec), attach, logs, io, what);
+    return LauncherSession.start(LauncherSession.starter(joinsContainer), socket, mode, inUserNamespace(spec), attach,
+        logs, io, what);
   }
 
   /** Whether this runtime's containers run in a user namespace, for a user other than root. */
@@ -378,6 +391,11 @@ public final class ContainerRuntime implements AutoCloseable {
         c.remove();
       } catch (IOException e) {
         LOG.warn("Cannot remove {}: {}", c, e.getMessage());
+      }
+    }
+    synchronized (this) {
+      if (server != null) {
+        server.close();
       }
     }
     trash.awaitDeletions(); // before the user namespace that deletes rootless files ends
