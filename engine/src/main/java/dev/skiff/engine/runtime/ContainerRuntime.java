@@ -42,6 +42,7 @@ import org.slf4j.LoggerFactory;
 public final class ContainerRuntime implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ContainerRuntime.class);
   private static final SecureRandom IDS = new SecureRandom();
+  private static final AtomicInteger SERVERS = new AtomicInteger();
 
   private final ImageStore store;
   private final Path containers;
@@ -274,7 +275,8 @@ public final class ContainerRuntime implements AutoCloseable {
   /** The launcher server, started on first use and again if it died. */
   private synchronized LauncherServer server() throws IOException {
     if (server == null || !server.alive()) {
-      Path socket = store.root().resolve("bin").resolve("server-" + ProcessHandle.current().pid() + ".sock");
+      Path socket = store.root().resolve("bin").resolve("server-" + ProcessHandle.current().pid() + "-"
+          + SERVERS.incrementAndGet() + ".sock"); // runtimes of one JVM may share the store
       server = LauncherServer.start(launcher(), socket, io);
     }
     return server;
@@ -380,9 +382,9 @@ public final class ContainerRuntime implements AutoCloseable {
   }
 
   /**
-   * Removes every container this runtime created that is not removed yet, waits until the files of removed containers
-   * are deleted, and ends the holder of its user namespace
-   * (rootless), which the namespace outlives only while this JVM's networks use it.
+   * Removes every container this runtime created that is not removed yet, ends its launcher server, waits until the
+   * files of removed containers are deleted, and ends the holder of its user namespace (rootless), which the namespace
+   * outlives only while this JVM's networks use it.
    */
   @Override
   public void close() {
