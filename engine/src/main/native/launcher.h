@@ -113,6 +113,9 @@ void report_line(const char *fmt, ...);
 int report_fd(void);
 _Noreturn void fail(const char *call, const char *path);
 int write_all(int fd, const char *buf, size_t len);
+/* With SKIFF_TRACE=FILE in its environment, the launcher appends timestamps of its steps there (for benchmarks). */
+void trace_init(void);
+void trace(const char *what);
 
 /* rootfs.c: runs in the container's mount namespace, before the identity changes. */
 void rootfs_open_sources(struct spec *spec);
@@ -166,6 +169,11 @@ void report_exit(int status, const char *exit_file);
 int supervise(int control, int sigfd, pid_t pid, int detached);
 int run_child(int control, struct spec *spec, pid_t (*start_child)(struct spec *spec),
               void (*child_main)(struct spec *spec, int error_fd));
+
+int launcher_main(const char *socket_path);
+
+/* server.c: forks container launchers for an engine (skiff-launcher serve SOCKET). */
+int server_main(const char *control_socket, const char *join);
 
 /* exec.c */
 int exec_main(const char *control_socket);

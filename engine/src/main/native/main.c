@@ -117,6 +117,7 @@ pid_t clone_container(int flags) {
 /* In the child: PID 1 of the new namespaces. Errors go to the launcher through error_fd, closed by execve. */
 static _Noreturn void container_main(struct spec *spec, int error_fd) {
   report_init(error_fd);
+  trace("child");
   cgroup_join(spec);
   if (spec->task == TASK_REMOVE) task_remove(spec);
   if (spec->task == TASK_CHOWN) task_chown(spec);
@@ -125,10 +126,13 @@ static _Noreturn void container_main(struct spec *spec, int error_fd) {
   if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) fail("prctl(PR_SET_PDEATHSIG)", "-");
   net_enter(spec);
   rootfs_open_sources(spec);
+  trace("sources");
   int staged = spec->copy_in ? open(spec->copy_in, O_RDONLY | O_CLOEXEC) : -1;
   if (spec->copy_in && staged < 0) fail("open", spec->copy_in);
   rootfs_enter(spec);
+  trace("pivoted");
   rootfs_populate(spec);
+  trace("populated");
   if (staged >= 0) tar_extract(staged, spec->copy_in);
   if ((spec->clone_flags & CLONE_NEWUTS) && spec->hostname &&
       sethostname(spec->hostname, strlen(spec->hostname)) < 0) {
@@ -136,6 +140,7 @@ static _Noreturn void container_main(struct spec *spec, int error_fd) {
   }
   if (spec->tty) tty_attach(spec);
   if (spec->init) init_exec(spec);
+  trace("exec");
   identity_exec(spec);
 }
 
@@ -237,6 +242,7 @@ int run_child(int control, struct spec *spec, pid_t (*start_child)(struct spec *
     child_main(spec, error_pipe[1]);
     _exit(127);
   }
+  trace("cloned");
   close(error_pipe[1]);
   if (await_exec(error_pipe[0]) < 0) {
     int status;
@@ -250,10 +256,13 @@ int run_child(int control, struct spec *spec, pid_t (*start_child)(struct spec *
     return 1;
   }
   report_line("started\t%d\n", (int)pid);
+  trace("started");
   int status = supervise(control, sigfd, pid, spec->detached);
+  trace("reaped");
   tty_stop();  /* the process's last output reaches stdout before its exit is reported */
   relay_stop();
   report_exit(status, spec->exit_file);
+  trace("reported");
   return 0;
 }
 
@@ -316,6 +325,8 @@ int supervise(int control, int sigfd, pid_t pid, int detached) {
   }
 }
 
+static const char *joining;  /* --userns: joined once connected, so that errors reach the JVM */
+
 int main(int argc, char **argv) {
   const char *join = NULL;  /* the engine's user namespace: userns.c */
   if (argc > 1 && !strncmp(argv[1], "--userns=", 9)) {
@@ -326,21 +337,34 @@ int main(int argc, char **argv) {
   }
   if (argc == 3 && !join && !strcmp(argv[1], "exec")) return exec_main(argv[2]);
   if (argc == 3 && !join && !strcmp(argv[1], "userns")) return userns_hold_main(argv[2]);
+  if (argc == 3 && !strcmp(argv[1], "serve")) {
+    trace_init();
+    return server_main(argv[2], join);
+  }
   if ((argc == 3 || argc == 4) && !strcmp(argv[1], "network")) {
     return network_main(argv[2], argc == 4 ? argv[3] : NULL, join);
   }
   if (argc != 2) {
-    fprintf(stderr, "usage: %s [--userns=PID:INODE] [network] CONTROL_SOCKET | -\n"
+    fprintf(stderr, "usage: %s [--userns=PID:INODE] [network|serve] CONTROL_SOCKET | -\n"
             "       %s exec|userns CONTROL_SOCKET\n(skiff-launcher is started by the Skiff engine)\n", argv[0], argv[0]);
     return 2;
   }
+  trace_init();
+  if (join) joining = join;
+  return launcher_main(argv[1]);
+}
+
+/* "skiff-launcher SOCKET" (a container) or "skiff-launcher -" (a file task), after the options. */
+int launcher_main(const char *socket_path) {
+  trace("main");
   signal(SIGPIPE, SIG_IGN);
-  int task_mode = !strcmp(argv[1], "-");
-  int control = task_mode ? 0 : connect_control(argv[1]);
+  int task_mode = !strcmp(socket_path, "-");
+  int control = task_mode ? 0 : connect_control(socket_path);
   report_init(task_mode ? 1 : control);
-  if (join) userns_join(join);
+  if (joining) userns_join(joining);
   size_t len;
   char *raw = read_spec(control, &len);
+  trace("spec");
   struct spec spec;
   const char *bad;
   if (spec_parse(raw, len, &spec, &bad) < 0) {
@@ -357,5 +381,6 @@ int main(int argc, char **argv) {
   cgroup_open(&spec);
   tty_prepare(&spec, control);
   net_prepare(&spec);  /* before the clone: the relay's host sockets exist before the container runs */
+  trace("network");
   return run_child(control, &spec, start_container, container_main);
 }

@@ -2,9 +2,12 @@
 #include "launcher.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static int out_fd = 2;
@@ -64,4 +67,22 @@ void report_line(const char *fmt, ...) {
 _Noreturn void fail(const char *call, const char *path) {
   report_error(call, path, errno);
   _exit(127);
+}
+
+static int trace_fd = -1;
+
+void trace_init(void) {
+  const char *path = getenv("SKIFF_TRACE");
+  if (path && *path) trace_fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+}
+
+/* "NANOS launcher.WHAT PID" on CLOCK_MONOTONIC, the JVM's System.nanoTime() clock: one timeline with its marks. */
+void trace(const char *what) {
+  if (trace_fd < 0) return;
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  char line[128];
+  int n = snprintf(line, sizeof line, "%lld launcher.%s %d\n", (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec, what,
+                   (int)getpid());
+  if (n > 0 && n < (int)sizeof line) write_all(trace_fd, line, (size_t)n);
 }

@@ -268,8 +268,11 @@ void rootfs_populate(struct spec *spec) {
   attach_tree(proc_fd, "/proc", 0);
   mkdir_p("/sys", 0555);
   attach_tree(sys_fd, "/sys", sys_is_host_bind);
+  trace("proc+sys");
   populate_dev(spec);
+  trace("dev");
   for (size_t i = 0; i < spec->n_mounts; i++) add_mount(&spec->mounts[i]);
+  trace("mounts");
   mask_paths();
   mkdir_p(spec->cwd, 0755);
 }

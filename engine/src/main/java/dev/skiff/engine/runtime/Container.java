@@ -137,19 +137,23 @@ public final class Container implements AutoCloseable {
       throw new IllegalStateException("Container " + name + " is " + state.name().toLowerCase() + "; a container"
           + " starts once. Create a new one from the same spec instead.");
     }
+    StartTrace.mark("start.begin");
     try {
       if (!detached) {
         logs.persistTo(directory.log(ContainerLogs.Stream.STDOUT), directory.log(ContainerLogs.Stream.STDERR));
       }
+      StartTrace.mark("start.logfiles");
       cgroup = runtime.makeCgroup(id, name, spec.resources(), directory);
+      StartTrace.mark("start.cgroup");
       cgroup.directories().forEach(dir -> launcherSpec.put("cgroup", dir.toString()));
       session = runtime.launch(directory.controlSocket(), launcherSpec, logs, name, mode);
       state = State.RUNNING;
       if (!cgroup.directories().isEmpty()) {
         session.exitCode().whenCompleteAsync((code, e) -> releaseCgroup(), runtime.io());
       }
+      StartTrace.mark("start.session");
       long pid = session.pid();
-      String pidStarted = ProcessHandle.of(pid).map(ContainerDirectory::startTime).orElse("");
+      String pidStarted = ProcessStart.of(pid);
       directory.update(json -> {
         json.put("pid", pid).put("pidStarted", pidStarted).put("detached", detached).put("tty", spec.tty());
         if (!session.ports().asMap().isEmpty()) {
@@ -159,6 +163,7 @@ public final class Container implements AutoCloseable {
       if (detached) {
         runtime.forget(this); // closing the runtime must not remove it
       }
+      StartTrace.mark("start.recorded");
     } catch (IOException | RuntimeException e) {
       state = State.ENDED;
       if (session == null) {
@@ -212,9 +217,11 @@ public final class Container implements AutoCloseable {
     } catch (TimeoutException e) {
       throw new TimeoutException("Container " + name + " (" + image + ") still runs after " + timeout);
     }
+    StartTrace.mark("wait.exited");
     // Every process of the container is gone, so its output ends now.
     logs.awaitEnd(Math.max(1000, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
     releaseCgroup();
+    StartTrace.mark("wait.end");
     return code;
   }
 
@@ -381,20 +388,25 @@ public final class Container implements AutoCloseable {
   }
 
   /**
-   * Kills the container if it runs and deletes its state: afterwards no process, mount or directory of it is left.
+   * Kills the container if it runs and deletes its state: afterwards no process, mount or cgroup of it is left, and
+   * its directory is out of the store's containers (its files are deleted in the background, by the time the engine
+   * closes).
    */
   public synchronized void remove() throws IOException {
     if (state == State.REMOVED) {
       return;
     }
+    StartTrace.mark("remove.begin");
     if (session != null) {
       if (detached) {
         session.signal(Signals.SIGKILL); // a detached launcher lets it run on when the socket closes
       }
       session.close(); // the launcher SIGKILLs PID 1, which ends the PID namespace, and reaps it
       try {
+        StartTrace.mark("remove.closed");
         session.exitCode().get(10, TimeUnit.SECONDS);
         logs.awaitEnd(2000);
+        StartTrace.mark("remove.logsEnded");
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new ContainerException("Interrupted while removing container " + name, e);
@@ -405,9 +417,11 @@ public final class Container implements AutoCloseable {
     }
     releaseCgroup();
     ContainerRuntime.leave(memberships);
+    StartTrace.mark("remove.released");
     directory.delete();
     state = State.REMOVED;
     runtime.forget(this);
+    StartTrace.mark("remove.end");
   }
 
   @Override

@@ -32,8 +32,11 @@ final class ContainerDirectory {
   /** Longest path a Unix socket address holds (sun_path minus its NUL). */
   private static final int MAX_SOCKET_PATH = 107;
 
+  private static final String OWNER_STARTED = ProcessStart.of(ProcessHandle.current().pid());
+
   private final Path dir;
   private final TreeRemover remover;
+  private ObjectNode unwritten; // container.json until its first update: a new container is described at once
 
   private ContainerDirectory(Path dir, TreeRemover remover) {
     this.dir = dir;
@@ -62,9 +65,9 @@ final class ContainerDirectory {
         .put("image", image)
         .put("created", Instant.now().toString())
         .put("ownerPid", ProcessHandle.current().pid())
-        .put("ownerStarted", startTime(ProcessHandle.current()));
+        .put("ownerStarted", OWNER_STARTED);
     labels.forEach(json.putObject("labels")::put);
-    Files.write(dir.resolve("container.json"), JSON.writeValueAsBytes(json));
+    d.unwritten = json; // until then the directory counts as being created (see ownerAlive)
     for (String sub : List.of("upper", "work", "rootfs")) {
       Files.createDirectory(dir.resolve(sub));
     }
@@ -103,12 +106,14 @@ final class ContainerDirectory {
 
   /** Rewrites container.json with {@code change} applied; atomic for readers. */
   synchronized void update(java.util.function.Consumer<ObjectNode> change) throws IOException {
-    ObjectNode json = (ObjectNode) JSON.readTree(dir.resolve("container.json").toFile());
+    ObjectNode json = unwritten != null ? unwritten
+        : (ObjectNode) JSON.readTree(dir.resolve("container.json").toFile());
     change.accept(json);
     Path temp = dir.resolve("container.json.tmp");
     Files.write(temp, JSON.writeValueAsBytes(json));
     Files.move(temp, dir.resolve("container.json"), StandardCopyOption.ATOMIC_MOVE,
         StandardCopyOption.REPLACE_EXISTING);
+    unwritten = null;
   }
 
   /** Opens the directory of an existing container; {@code remover} deletes it. */
@@ -211,13 +216,8 @@ final class ContainerDirectory {
       return true; // it outlives its JVM by design and is removed by skiff rm
     }
     return ProcessHandle.of(json.path("ownerPid").asLong(-1))
-        .map(h -> startTime(h).equals(json.path("ownerStarted").asText()))
+        .map(h -> ProcessStart.of(h.pid()).equals(json.path("ownerStarted").asText()))
         .orElse(false);
-  }
-
-  /** A process's start time tells a live process from a new one that reuses its pid. */
-  static String startTime(ProcessHandle process) {
-    return process.info().startInstant().map(Instant::toString).orElse("");
   }
 
   private static void detachMountsUnder(Path dir) throws IOException {

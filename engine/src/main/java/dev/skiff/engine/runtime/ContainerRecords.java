@@ -123,7 +123,7 @@ final class ContainerRecords {
   /** Whether {@code pid} is still the process that started at {@code started}, not a later one with its pid. */
   static boolean alive(long pid, String started) {
     return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-        .map(h -> ContainerDirectory.startTime(h).equals(started)).orElse(false);
+        .map(h -> ProcessStart.of(h.pid()).equals(started)).orElse(false);
   }
 
   private static OptionalInt exitCode(Path exitFile) throws IOException {

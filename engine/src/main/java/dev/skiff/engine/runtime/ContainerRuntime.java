@@ -42,24 +42,25 @@ import org.slf4j.LoggerFactory;
 public final class ContainerRuntime implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ContainerRuntime.class);
   private static final SecureRandom IDS = new SecureRandom();
+  private static final AtomicInteger SERVERS = new AtomicInteger();
 
   private final ImageStore store;
   private final Path containers;
   private final Optional<UserNamespace> userNamespace;
-  private final TreeRemover remover;
+  private final Trash trash;
   private final Set<Container> live = ConcurrentHashMap.newKeySet();
   private final ExecutorService io;
   private volatile LauncherBinary launcher;
+  private LauncherServer server; // forks container launchers; guarded by this
   private final NetworkHolders networks;
   private final StoredContainers stored;
   private final Cgroups cgroups;
 
   private ContainerRuntime(ImageStore store, Path containers, Optional<UserNamespace> userNamespace,
-      TreeRemover remover) {
+      TreeRemover remover) throws IOException {
     this.store = store;
     this.containers = containers;
     this.userNamespace = userNamespace;
-    this.remover = remover;
     this.networks = new NetworkHolders(this, store.root().resolve("networks"));
     AtomicInteger n = new AtomicInteger();
     this.io = Executors.newCachedThreadPool(r -> {
@@ -67,7 +68,8 @@ public final class ContainerRuntime implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    this.stored = new StoredContainers(this, containers, remover);
+    this.trash = Trash.open(store.root().resolve("trash"), remover, io);
+    this.stored = new StoredContainers(this, containers, trash);
     this.cgroups = Cgroups.forThisProcess(userNamespace.isPresent());
   }
 
@@ -98,6 +100,7 @@ public final class ContainerRuntime implements AutoCloseable {
    * @throws ContainerException when this process may not run containers, or the spec does not fit the image
    */
   public Container create(ContainerSpec spec, ImageRecord image, ImageConfig config) throws IOException {
+    StartTrace.mark("create.begin");
     List<Path> layersTopFirst = new ArrayList<>(store.rootfsLayers(image));
     java.util.Collections.reverse(layersTopFirst);
     String id = null;
@@ -105,7 +108,7 @@ public final class ContainerRuntime implements AutoCloseable {
     for (int attempt = 0; dir == null; attempt++) {
       id = newId();
       try {
-        dir = ContainerDirectory.create(containers, remover, id, spec.name().orElse(id.substring(0, 12)), spec.image(),
+        dir = ContainerDirectory.create(containers, trash, id, spec.name().orElse(id.substring(0, 12)), spec.image(),
             spec.labels());
       } catch (FileAlreadyExistsException e) {
         if (attempt == 3) {
@@ -113,9 +116,11 @@ public final class ContainerRuntime implements AutoCloseable {
         }
       }
     }
+    StartTrace.mark("create.dir");
     List<Membership> memberships = new ArrayList<>();
     try {
       ImageUsers users = ImageUsers.read(layersTopFirst);
+      StartTrace.mark("create.users");
       ProcessSettings process = ProcessSettings.resolve(spec, config, users, id.substring(0, 12));
       ImageUsers.Identity identity = runnable(process.identity(), spec.image());
       LauncherSpec launch = inUserNamespace(new LauncherSpec())
@@ -124,6 +129,7 @@ public final class ContainerRuntime implements AutoCloseable {
           .put("hostname", process.hostname())
           .process(process.argv(), process.env(), process.workingDir(), identity);
       Map<String, Path> etcFiles = dir.writeEtcFiles(process.hostname());
+      StartTrace.mark("create.etc");
       for (Map.Entry<String, Path> etc : etcFiles.entrySet()) {
         launch.bind(etc.getValue(), etc.getKey(), false);
       }
@@ -156,7 +162,9 @@ public final class ContainerRuntime implements AutoCloseable {
       launch.put("exit.file", dir.exitFile().toString());
       int stopSignal = config.stopSignal().map(Signals::parse).orElse(Signals.SIGTERM);
       ExecDefaults execDefaults = new ExecDefaults(process, dir.upper(), layersTopFirst);
+      StartTrace.mark("create.spec");
       ContainerRecords.describe(dir, process.argv(), stopSignal, execDefaults);
+      StartTrace.mark("create.described");
       Container c = new Container(id, name, spec, config, stopSignal, dir, launch, memberships, this, execDefaults,
           spec.detached());
       live.add(c);
@@ -259,7 +267,19 @@ public final class ContainerRuntime implements AutoCloseable {
 
   LauncherSession launch(Path socket, LauncherSpec spec, ContainerLogs logs, String container,
       LauncherSession.Mode mode) throws IOException {
-    return LauncherSession.start(launcher(), socket, mode, spec, logs, io, container);
+    LauncherSession.Starter plain = LauncherSession.starter(launcher());
+    LauncherSession.Starter starter = (s, m) -> m.forkable() ? server().spawn(s) : plain.start(s, m);
+    return LauncherSession.start(starter, socket, mode, spec, logs, io, container);
+  }
+
+  /** The launcher server, started on first use and again if it died. */
+  private synchronized LauncherServer server() throws IOException {
+    if (server == null || !server.alive()) {
+      Path socket = store.root().resolve("bin").resolve("server-" + ProcessHandle.current().pid() + "-"
+          + SERVERS.incrementAndGet() + ".sock"); // runtimes of one JVM may share the store
+      server = LauncherServer.start(launcher(), socket, io);
+    }
+    return server;
   }
 
   /**
@@ -269,7 +289,8 @@ public final class ContainerRuntime implements AutoCloseable {
   LauncherSession exec(Path socket, LauncherSpec spec, LauncherSession.Mode mode, Consumer<Process> attach,
       ContainerLogs logs, String what) throws IOException {
     LauncherBinary joinsContainer = userNamespace.isPresent() ? userNamespace.get().plainLauncher() : launcher();
-    return LauncherSession.start(joinsContainer, socket, mode, inUserNamespace(spec), attach, logs, io, what);
+    return LauncherSession.start(LauncherSession.starter(joinsContainer), socket, mode, inUserNamespace(spec), attach,
+        logs, io, what);
   }
 
   /** Whether this runtime's containers run in a user namespace, for a user other than root. */
@@ -361,8 +382,9 @@ public final class ContainerRuntime implements AutoCloseable {
   }
 
   /**
-   * Removes every container this runtime created that is not removed yet, and ends the holder of its user namespace
-   * (rootless), which the namespace outlives only while this JVM's networks use it.
+   * Removes every container this runtime created that is not removed yet, ends its launcher server, waits until the
+   * files of removed containers are deleted, and ends the holder of its user namespace (rootless), which the namespace
+   * outlives only while this JVM's networks use it.
    */
   @Override
   public void close() {
@@ -373,6 +395,12 @@ public final class ContainerRuntime implements AutoCloseable {
         LOG.warn("Cannot remove {}: {}", c, e.getMessage());
       }
     }
+    synchronized (this) {
+      if (server != null) {
+        server.close();
+      }
+    }
+    trash.awaitDeletions(); // before the user namespace that deletes rootless files ends
     userNamespace.ifPresent(UserNamespace::close);
     io.shutdown();
   }

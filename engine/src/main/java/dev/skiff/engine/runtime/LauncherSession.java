@@ -52,9 +52,9 @@ final class LauncherSession implements AutoCloseable {
    * @param container names the container in messages
    * @throws ContainerStartException when the launcher reports a failed call
    */
-  static LauncherSession start(LauncherBinary binary, Path socket, Mode mode, LauncherSpec spec, ContainerLogs logs,
+  static LauncherSession start(Starter starter, Path socket, Mode mode, LauncherSpec spec, ContainerLogs logs,
       Executor io, String container) throws IOException {
-    return start(binary, socket, mode, spec, process -> {
+    return start(starter, socket, mode, spec, process -> {
       // Not pipes (detached, attached): these streams are empty, so the logs end at once, not after waitFor's 1 s.
       io.execute(() -> logs.buffer(ContainerLogs.Stream.STDOUT).pump(process.getInputStream()));
       io.execute(() -> logs.buffer(ContainerLogs.Stream.STDERR).pump(process.getErrorStream()));
@@ -86,6 +86,22 @@ final class LauncherSession implements AutoCloseable {
     static Mode attached(boolean exec, boolean withStdin) {
       return new Mode(exec, withStdin ? Redirect.INHERIT : NO_INPUT, Redirect.INHERIT, Redirect.INHERIT);
     }
+
+    /** Whether a {@link LauncherServer} can fork it: a container reading /dev/null, its output in pipes. */
+    boolean forkable() {
+      return !exec && stdin == NO_INPUT && stdout == Redirect.PIPE && stderr == Redirect.PIPE;
+    }
+  }
+
+  /** Starts a launcher in a mode, on a control socket. */
+  @FunctionalInterface
+  interface Starter {
+    Process start(Path socket, Mode mode) throws IOException;
+  }
+
+  /** Starts {@code binary} as a new process each time. */
+  static Starter starter(LauncherBinary binary) {
+    return (socket, mode) -> binary.start(executable -> command(executable, socket, mode));
   }
 
   /**
@@ -94,15 +110,18 @@ final class LauncherSession implements AutoCloseable {
    *
    * @param logs where {@code attach} puts the launcher's stderr, quoted when the launcher dies early
    */
-  static LauncherSession start(LauncherBinary binary, Path socket, Mode mode, LauncherSpec spec,
+  static LauncherSession start(Starter starter, Path socket, Mode mode, LauncherSpec spec,
       Consumer<Process> attach, ContainerLogs logs, Executor io, String container) throws IOException {
     Files.deleteIfExists(socket);
     try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
       server.bind(UnixDomainSocketAddress.of(socket));
-      Process process = binary.start(executable -> command(executable, socket, mode));
+      StartTrace.mark("start.bound");
+      Process process = starter.start(socket, mode);
+      StartTrace.mark("start.spawned");
       attach.accept(process);
       wakeOnExit(process, server);
       SocketChannel control = server.accept();
+      StartTrace.mark("start.accepted");
       BufferedReader events;
       String first;
       PublishedPorts ports = PublishedPorts.NONE;
@@ -111,8 +130,10 @@ final class LauncherSession implements AutoCloseable {
         while (framed.hasRemaining()) {
           control.write(framed);
         }
+        StartTrace.mark("start.specSent");
         events = new BufferedReader(new InputStreamReader(Channels.newInputStream(control), StandardCharsets.UTF_8));
         first = events.readLine();
+        StartTrace.mark("start.reported");
         while (first != null && first.startsWith("port\t")) {
           ports = ports.with(first);
           first = events.readLine();
