@@ -95,15 +95,15 @@ public final class SkiffExtension implements BeforeAllCallback, BeforeEachCallba
   }
 
   /** Starts (or finds started) every declaration, side by side. */
-  private static void startAll(ExtensionContext context, List<Declaration> declarations) {
-    if (declarations.size() <= 1) {
-      declarations.forEach(d -> obtain(context, d)); // none: no engine is needed yet
+  private static void startAll(ExtensionContext context, List<Declaration> visible) {
+    if (visible.size() <= 1) {
+      visible.forEach(d -> obtain(context, d, visible)); // none: no engine is needed yet
       return;
     }
     SharedEngine shared = SharedEngine.of(context);
     List<CompletableFuture<StartedContainer>> starts = new ArrayList<>();
-    for (Declaration d : declarations) {
-      starts.add(CompletableFuture.supplyAsync(() -> obtain(context, d), shared.starter));
+    for (Declaration d : visible) {
+      starts.add(CompletableFuture.supplyAsync(() -> obtain(context, d, visible), shared.starter));
     }
     RuntimeException failure = null;
     for (CompletableFuture<StartedContainer> start : starts) {
@@ -124,10 +124,11 @@ public final class SkiffExtension implements BeforeAllCallback, BeforeEachCallba
   }
 
   /** The declaration's container, started in the store of the context it lives in unless it is there already. */
-  private static StartedContainer obtain(ExtensionContext context, Declaration declaration) {
+  private static StartedContainer obtain(ExtensionContext context, Declaration declaration,
+      List<Declaration> visible) {
     ExtensionContext scope = scope(context, declaration);
     return scope.getStore(NAMESPACE).getOrComputeIfAbsent(storeKey(scope, declaration),
-        k -> start(context, declaration), StartedContainer.class);
+        k -> start(context, declaration, visible), StartedContainer.class);
   }
 
   private static ExtensionContext scope(ExtensionContext context, Declaration declaration) {
@@ -154,11 +155,12 @@ public final class SkiffExtension implements BeforeAllCallback, BeforeEachCallba
         : List.of(scope.getUniqueId(), declaration.key());
   }
 
-  private static StartedContainer start(ExtensionContext context, Declaration declaration) {
+  private static StartedContainer start(ExtensionContext context, Declaration declaration,
+      List<Declaration> visible) {
     SharedEngine shared = SharedEngine.of(context);
     try {
       reportMovedTag(context, shared.engine.pin(ImageReference.parse(declaration.spec().image())));
-      Container container = shared.engine.run(withNetworks(context, declaration));
+      Container container = shared.engine.run(withNetworks(context, declaration, visible));
       return new StartedContainer(declaration, container, declaration.handle(container));
     } catch (Exception e) {
       String message = testName(context) + ": " + declaration.origin() + " could not start: " + e.getMessage();
@@ -176,7 +178,8 @@ public final class SkiffExtension implements BeforeAllCallback, BeforeEachCallba
   /**
    * The declaration's spec joined to its declared networks, where it is reachable by its declared name and aliases.
    */
-  private static ContainerSpec withNetworks(ExtensionContext context, Declaration declaration) throws IOException {
+  private static ContainerSpec withNetworks(ExtensionContext context, Declaration declaration,
+      List<Declaration> visible) throws IOException {
     DeclaredNetworks declared = declaration.networks();
     if (declared.names().isEmpty()) {
       return declaration.spec();
@@ -187,7 +190,7 @@ public final class SkiffExtension implements BeforeAllCallback, BeforeEachCallba
     }
     ContainerSpec.Builder spec = declaration.spec().toBuilder();
     for (String name : declared.names()) {
-      spec.network(network(context, name), aliases.toArray(String[]::new));
+      spec.network(network(context, name, visible), aliases.toArray(String[]::new));
     }
     return spec.build();
   }
@@ -197,8 +200,8 @@ public final class SkiffExtension implements BeforeAllCallback, BeforeEachCallba
    * from {@code context} that joins it (the outermost among equals), so every container that joins it while that
    * scope lives gets the same network. Store lookups fall back to parents, so narrower scopes find it there.
    */
-  private static Network network(ExtensionContext context, String name) {
-    Declaration widest = Declarations.visibleFrom(context).stream()
+  private static Network network(ExtensionContext context, String name, List<Declaration> visible) {
+    Declaration widest = visible.stream()
         .filter(d -> d.networks().names().contains(name))
         .max(Comparator.comparingInt(d -> d.lifecycle().ordinal()))
         .orElseThrow();
@@ -249,7 +252,7 @@ public final class SkiffExtension implements BeforeAllCallback, BeforeEachCallba
     List<Declaration> matching = visible.stream()
         .filter(d -> (name.isEmpty() || d.name().equals(name)) && d.injectableAs(type)).toList();
     if (matching.size() == 1) {
-      StartedContainer started = obtain(context, matching.get(0));
+      StartedContainer started = obtain(context, matching.get(0), visible);
       return type == Container.class ? started.container() : started.handle();
     }
     String kind = type == Container.class ? "container" : type.getSimpleName();

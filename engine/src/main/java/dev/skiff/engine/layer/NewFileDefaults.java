@@ -1,5 +1,6 @@
 package dev.skiff.engine.layer;
 
+import dev.skiff.engine.fs.ProcessIds;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -33,7 +34,7 @@ final class NewFileDefaults {
     boolean predictable = umask != UNKNOWN
         && (mode & S_ISGID) == 0 // new entries would take the root's group, and directories its setgid bit
         && Posix.getXattr(root, "system.posix_acl_default") == null; // a default ACL replaces the umask
-    return new NewFileDefaults(predictable, umask, Posix.geteuid(), Posix.getegid());
+    return new NewFileDefaults(predictable, umask, (int) ProcessIds.effectiveUid(), (int) ProcessIds.effectiveGid());
   }
 
   /** Whether creating with permission bits {@code requested} yields exactly {@code wanted} (all twelve bits). */

@@ -84,10 +84,6 @@ final class Posix {
     @ssize_t
     long llistxattr(String path, @Out byte[] list, @size_t long size);
 
-    int geteuid();
-
-    int getegid();
-
     String strerror(int errno);
   }
 
@@ -95,14 +91,6 @@ final class Posix {
   private static final jnr.ffi.Runtime RUNTIME = jnr.ffi.Runtime.getRuntime(LIBC);
 
   private Posix() {}
-
-  static int geteuid() {
-    return LIBC.geteuid();
-  }
-
-  static int getegid() {
-    return LIBC.getegid();
-  }
 
   /**
    * Creates a regular file that must not exist yet (a symlink there counts as existing) and opens it for writing.

@@ -8,7 +8,6 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -56,10 +55,8 @@ record HolderProcess(Process process, SocketChannel control, long pid) implement
         }
         first = new BufferedReader(new InputStreamReader(Channels.newInputStream(control), StandardCharsets.UTF_8))
             .readLine();
-      } catch (ClosedChannelException e) {
-        first = null;
       } catch (IOException e) {
-        first = null; // it died while reading its spec; its stderr says why
+        first = null; // it died before reporting; its stderr says why
       }
       if (first == null || !first.startsWith("ready\t")) {
         if (control != null) {
@@ -103,14 +100,6 @@ record HolderProcess(Process process, SocketChannel control, long pid) implement
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       process.destroyForcibly();
-    }
-  }
-
-  private static void closeQuietly(ServerSocketChannel server) {
-    try {
-      server.close();
-    } catch (IOException e) {
-      // nothing left to do
     }
   }
 }
