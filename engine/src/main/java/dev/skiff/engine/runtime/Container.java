@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -50,6 +51,8 @@ public final class Container implements AutoCloseable {
   private final boolean detached;
   private final ContainerLogs logs = new ContainerLogs();
   private LauncherSession session;
+  /** The write of the started container's pid into container.json. */
+  private CompletableFuture<Void> recorded = CompletableFuture.completedFuture(null);
   private State state = State.CREATED;
   private volatile ContainerCgroup cgroup = ContainerCgroup.of(List.of());
   private Boolean oomKilled; // once its cgroup is released
@@ -152,16 +155,18 @@ public final class Container implements AutoCloseable {
         session.exitCode().whenCompleteAsync((code, e) -> releaseCgroup(), runtime.io());
       }
       StartTrace.mark("start.session");
-      long pid = session.pid();
-      String pidStarted = ProcessStart.of(pid);
-      directory.update(json -> {
-        json.put("pid", pid).put("pidStarted", pidStarted).put("detached", detached).put("tty", spec.tty());
-        if (!session.ports().asMap().isEmpty()) {
-          json.set("ports", session.ports().toJson()); // for skiff ps in another process
-        }
-      });
       if (detached) {
+        record(session); // the command line reads it to find the container once this JVM is gone
         runtime.forget(this); // closing the runtime must not remove it
+      } else {
+        LauncherSession started = session;
+        recorded = CompletableFuture.runAsync(() -> {
+          try {
+            record(started); // for skiff ps in another process; off the start's path
+          } catch (IOException e) {
+            LOG.debug("Container {}: pid not recorded: {}", name, e.toString());
+          }
+        }, runtime.io());
       }
       StartTrace.mark("start.recorded");
     } catch (IOException | RuntimeException e) {
@@ -171,6 +176,18 @@ public final class Container implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /** Adds the running container's pid and published ports to its container.json. */
+  private void record(LauncherSession started) throws IOException {
+    long pid = started.pid();
+    String pidStarted = ProcessStart.of(pid);
+    directory.update(json -> {
+      json.put("pid", pid).put("pidStarted", pidStarted).put("detached", detached).put("tty", spec.tty());
+      if (!started.ports().asMap().isEmpty()) {
+        json.set("ports", started.ports().toJson());
+      }
+    });
   }
 
   /** Once the container has ended: notes whether the OOM killer struck it, and removes its cgroups. */
@@ -402,6 +419,7 @@ public final class Container implements AutoCloseable {
         session.signal(Signals.SIGKILL); // a detached launcher lets it run on when the socket closes
       }
       session.close(); // the launcher SIGKILLs PID 1, which ends the PID namespace, and reaps it
+      runtime.awaitOnClose(session.launcherExit());
       try {
         StartTrace.mark("remove.closed");
         session.exitCode().get(10, TimeUnit.SECONDS);
@@ -417,6 +435,7 @@ public final class Container implements AutoCloseable {
     }
     releaseCgroup();
     ContainerRuntime.leave(memberships);
+    recorded.join(); // its write must not land in a directory being deleted
     StartTrace.mark("remove.released");
     directory.delete();
     state = State.REMOVED;

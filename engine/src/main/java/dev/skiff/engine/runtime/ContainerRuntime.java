@@ -24,10 +24,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -49,6 +53,7 @@ public final class ContainerRuntime implements AutoCloseable {
   private final Optional<UserNamespace> userNamespace;
   private final Trash trash;
   private final Set<Container> live = ConcurrentHashMap.newKeySet();
+  private final Set<CompletableFuture<?>> exiting = ConcurrentHashMap.newKeySet();
   private final ExecutorService io;
   private volatile LauncherBinary launcher;
   private LauncherServer server; // forks container launchers; guarded by this
@@ -322,6 +327,14 @@ public final class ContainerRuntime implements AutoCloseable {
     live.remove(container);
   }
 
+  /** Makes {@link #close()} wait for {@code exit}: a launcher that was not waited for when its container went. */
+  void awaitOnClose(CompletableFuture<?> exit) {
+    if (!exit.isDone()) {
+      exiting.add(exit);
+      exit.whenComplete((x, e) -> exiting.remove(exit));
+    }
+  }
+
   /** Every container of the store, newest first, whichever process runs it (for {@code skiff ps}). */
   public List<ContainerInfo> list() throws IOException {
     return stored.list();
@@ -394,6 +407,14 @@ public final class ContainerRuntime implements AutoCloseable {
       } catch (IOException e) {
         LOG.warn("Cannot remove {}: {}", c, e.getMessage());
       }
+    }
+    try {
+      // the launcher server reports their exits: before it goes
+      CompletableFuture.allOf(exiting.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.warn("Container launchers did not exit within 5 s of their containers' removal: {}", e.toString());
     }
     synchronized (this) {
       if (server != null) {

@@ -255,6 +255,11 @@ final class LauncherSession implements AutoCloseable {
     return exitCode;
   }
 
+  /** Completes once the launcher process has exited. */
+  CompletableFuture<Process> launcherExit() {
+    return process.onExit();
+  }
+
   /** Asks the launcher to signal PID 1; a container that has exited ignores it. */
   void signal(int signal) {
     command("kill " + signal);
@@ -281,11 +286,18 @@ final class LauncherSession implements AutoCloseable {
     }
   }
 
-  /** Closes the control socket, which kills the container if it still runs, and waits for the launcher. */
+  /**
+   * Closes the control socket, which kills the container if it still runs, and then waits for the launcher. Once the
+   * container's exit is reported nothing of it runs any more, and the launcher only lets its mounts go on its way out:
+   * that is not waited for.
+   */
   @Override
   public void close() {
     closed = true;
     closeQuietly(control);
+    if (exitCode.isDone() && exitCode.join() >= 0) {
+      return;
+    }
     if (awaitExit(process) == null) {
       LOG.warn("The launcher of container {} did not exit within 5 s of closing its socket; killing it", container);
       process.destroyForcibly();

@@ -21,6 +21,7 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -143,8 +144,10 @@ class PublishedPortIT extends EngineIT {
   @Test
   void thePortsAreRecordedInContainerJson() throws Exception {
     try (Container c = engine.run(busybox("sleep", "1000").exposedPorts(8080).publish(PortBinding.udp(53)).build())) {
-      JsonNode json = new ObjectMapper().readTree(store.resolve("containers").resolve(c.shortId())
-          .resolve("container.json").toFile());
+      Path file = store.resolve("containers").resolve(c.shortId()).resolve("container.json");
+      // written right after the start, off its path
+      JsonNode json = await().atMost(Duration.ofSeconds(5))
+          .until(() -> new ObjectMapper().readTree(file.toFile()), j -> j.has("ports"));
       assertThat(json.path("ports").toString()).isEqualTo("[{\"protocol\":\"tcp\",\"container\":8080,\"host\":"
           + c.mappedPort(8080) + "},{\"protocol\":\"udp\",\"container\":53,\"host\":"
           + c.mappedPort(53, PortBinding.Protocol.UDP) + "}]");
