@@ -52,6 +52,11 @@ public final class EndToEndBenchmark implements Callable<Integer> {
   @Option(names = "--mvn", defaultValue = "mvn", description = "The Maven executable (default: ${DEFAULT-VALUE}).")
   private String mvn;
 
+  @Option(names = "--maven-repository", paramLabel = "DIR",
+      description = "The local Maven repository holding Skiff's dependencies (default: ~/.m2/repository); the"
+          + " benchmark installs Skiff into a hard-linked copy of it, never into it.")
+  private Path userRepository = Path.of(System.getProperty("user.home"), ".m2", "repository");
+
   @Option(names = "--target", defaultValue = "0.2",
       description = "PASS when Skiff's median over Testcontainers' is at most this (default: 1/5).")
   private double target;
@@ -65,8 +70,10 @@ public final class EndToEndBenchmark implements Callable<Integer> {
     MachineDescription machine = MachineDescription.ofThisMachine(docker.describe());
     Path logs = Files.createDirectories(options.workDir().resolve("e2e"));
 
+    Path repository = InstalledSkiff.install(root, userRepository, options.workDir().resolve("m2"), mvn,
+        logs.resolve("install.log"));
     List<Contestant> contestants = new ArrayList<>();
-    contestants.add(contestant(skiffSuite(root), logs));
+    contestants.add(contestant(skiffSuite(root, repository), logs));
     if (docker.present()) {
       contestants.add(contestant(testcontainersSuite(root, options.dockerHost), logs));
     }
@@ -80,9 +87,9 @@ public final class EndToEndBenchmark implements Callable<Integer> {
         + " build's up-to-date checks (surefire then starts no test JVM); the tests alone are the difference, round by"
         + " round, test JVM included.");
     notes.add("Skiff: examples/ (PostgreSQL shared by the suite, Redis and MariaDB per class, MySQL for one test,"
-        + " Node per class), run from the repository root with `-pl examples -am`, as the build has no"
-        + " installed Skiff jars: its start-up part also holds the up-to-date checks of engine, images-catalog and"
-        + " junit-extension. Testcontainers " + TWIN + ": the same test classes, methods and assertions over the"
+        + " Node per class), run in examples/ as a user's project, with Skiff's jars installed before the rounds"
+        + " into a local repository of the benchmark's own (" + repository + ": the user's, hard-linked), as"
+        + " users get them from Maven Central. Testcontainers " + TWIN + ": the same test classes, methods and assertions over the"
         + " examples' own main classes, written as its users do (@Testcontainers, static @Container fields, a"
         + " singleton PostgreSQL in a base class, MySQLContainer started in the one test that needs it), Ryuk off."
         + " Both in parallel by the same junit-platform.properties, images from the test registry named in"
@@ -96,9 +103,9 @@ public final class EndToEndBenchmark implements Callable<Integer> {
     return 0;
   }
 
-  static MavenSuite skiffSuite(Path root) {
-    return new MavenSuite(SKIFF, root, List.of("-pl", "examples", "-am"), Optional.of("dev.skiff.examples.**"),
-        Map.of());
+  static MavenSuite skiffSuite(Path root, Path repository) {
+    return new MavenSuite(SKIFF, root.resolve("examples"), List.of("-Dmaven.repo.local=" + repository),
+        Optional.empty(), Map.of());
   }
 
   static MavenSuite testcontainersSuite(Path root, String dockerHost) {

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  *
  * @param name says whose suite it is in reports and errors, e.g. {@code Skiff}
  * @param directory where mvn runs
- * @param projects selects the reactor's modules, e.g. {@code -pl examples -am}; empty for a single project
+ * @param projects selects the reactor's modules, e.g. {@code -pl examples -am}, and other arguments for every run
  * @param testFilter surefire's {@code -Dtest} for the whole run, when the selected modules hold other tests
  * @param environment added to this process's environment for mvn
  */
@@ -46,7 +46,17 @@ record MavenSuite(String name, Path directory, List<String> projects, Optional<S
    * @throws IOException when mvn fails or times out, with the command, the log and its last lines
    */
   Duration run(String mvn, boolean startUpOnly, Path log) throws IOException, InterruptedException {
-    List<String> command = command(mvn, startUpOnly);
+    return run(command(mvn, startUpOnly), log);
+  }
+
+  /** Runs {@code mvn -o -q -B GOAL} and the projects' arguments, like {@link #run(String, boolean, Path)}. */
+  Duration run(String mvn, String goal, Path log) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(mvn, "-o", "-q", "-B", goal));
+    command.addAll(projects);
+    return run(command, log);
+  }
+
+  private Duration run(List<String> command, Path log) throws IOException, InterruptedException {
     ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile())
         .redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().putAll(environment);

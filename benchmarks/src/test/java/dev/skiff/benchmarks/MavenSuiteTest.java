@@ -30,13 +30,25 @@ class MavenSuiteTest {
   }
 
   @Test
-  void skiffRunsTheExamplesFromTheReactorAndItsStartUpSelectsNoTest() {
-    MavenSuite skiff = EndToEndBenchmark.skiffSuite(Path.of("/repo"));
-    assertThat(skiff.directory()).isEqualTo(Path.of("/repo"));
-    assertThat(skiff.command("mvn", false)).containsExactly("mvn", "-o", "-q", "-B", "test", "-pl", "examples", "-am",
-        "-Dtest=dev.skiff.examples.**", "-Dsurefire.failIfNoSpecifiedTests=false");
-    assertThat(skiff.command("mvn", true)).containsExactly("mvn", "-o", "-q", "-B", "test", "-pl", "examples", "-am",
-        "-Dtest=none", "-Dsurefire.failIfNoSpecifiedTests=false");
+  void skiffRunsTheExamplesAsAProjectOfTheirOwnAndItsStartUpSelectsNoTest() {
+    MavenSuite skiff = EndToEndBenchmark.skiffSuite(Path.of("/repo"), Path.of("/work/m2"));
+    assertThat(skiff.directory()).isEqualTo(Path.of("/repo/examples"));
+    assertThat(skiff.command("mvn", false)).containsExactly("mvn", "-o", "-q", "-B", "test",
+        "-Dmaven.repo.local=/work/m2");
+    assertThat(skiff.command("mvn", true)).containsExactly("mvn", "-o", "-q", "-B", "test",
+        "-Dmaven.repo.local=/work/m2", "-Dtest=none", "-Dsurefire.failIfNoSpecifiedTests=false");
+  }
+
+  @Test
+  void anotherGoalRunsWithTheProjectsArgumentsAndNoTestFilter() throws Exception {
+    Path mvn = fakeMvn("");
+    MavenSuite suite = new MavenSuite("Skiff install", dir, List.of("-pl", "examples", "-am"),
+        Optional.of("x.**"), Map.of());
+    Path log = dir.resolve("install.log");
+
+    suite.run(mvn.toString(), "install", log);
+
+    assertThat(Files.readString(log)).startsWith(dir.toRealPath() + " -o -q -B install -pl examples -am DOCKER_HOST");
   }
 
   @Test
