@@ -162,6 +162,7 @@ void relay_stop(void);
 /* main.c: the control protocol, shared by the modes. */
 pid_t clone_container(int flags);
 int connect_control(const char *path);
+#define MAX_SPEC (16u << 20)  /* the largest spec a launcher reads: "LENGTH\n" then LENGTH bytes */
 char *read_spec(int fd, size_t *len);
 int supervisor_signals(void);
 int await_exec(int error_pipe);
@@ -170,7 +171,7 @@ int supervise(int control, int sigfd, pid_t pid, int detached);
 int run_child(int control, struct spec *spec, pid_t (*start_child)(struct spec *spec),
               void (*child_main)(struct spec *spec, int error_fd));
 
-int launcher_main(const char *socket_path);
+int launcher_main(const char *socket_path, int spec_fd);
 
 /* server.c: forks container launchers for an engine (skiff-launcher serve SOCKET). */
 int server_main(const char *control_socket, const char *join);

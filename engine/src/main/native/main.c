@@ -47,7 +47,7 @@
 #define SYS_clone3 435
 #endif
 
-#define MAX_SPEC (16u << 20)
+
 
 struct clone_args_v0 {
   uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
@@ -379,11 +379,14 @@ int main(int argc, char **argv) {
   }
   trace_init();
   if (join) joining = join;
-  return launcher_main(argv[1]);
+  return launcher_main(argv[1], -1);
 }
 
-/* "skiff-launcher SOCKET" (a container) or "skiff-launcher -" (a file task), after the options. */
-int launcher_main(const char *socket_path) {
+/*
+ * "skiff-launcher SOCKET" (a container) or "skiff-launcher -" (a file task), after the options. The spec comes from
+ * spec_fd when it is not -1 (a launcher server's spare got it with its socket), else from the control socket.
+ */
+int launcher_main(const char *socket_path, int spec_fd) {
   trace("main");
   signal(SIGPIPE, SIG_IGN);
   int task_mode = !strcmp(socket_path, "-");
@@ -391,7 +394,8 @@ int launcher_main(const char *socket_path) {
   report_init(task_mode ? 1 : control);
   if (joining) userns_join(joining);
   size_t len;
-  char *raw = read_spec(control, &len);
+  char *raw = read_spec(spec_fd >= 0 ? spec_fd : control, &len);
+  if (spec_fd >= 0) close(spec_fd);
   trace("spec");
   struct spec spec;
   const char *bad;

@@ -273,7 +273,8 @@ public final class ContainerRuntime implements AutoCloseable {
   LauncherSession launch(Path socket, LauncherSpec spec, ContainerLogs logs, String container,
       LauncherSession.Mode mode) throws IOException {
     LauncherSession.Starter plain = LauncherSession.starter(launcher());
-    LauncherSession.Starter starter = (s, m) -> m.forkable() ? server().spawn(s) : plain.start(s, m);
+    LauncherSession.Starter starter = (s, m, frame) -> m.forkable()
+        ? new LauncherSession.Started(server().spawn(s, frame), true) : plain.start(s, m, frame);
     return LauncherSession.start(starter, socket, mode, spec, logs, io, container);
   }
 

@@ -14,6 +14,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -71,11 +72,15 @@ final class LauncherServer implements AutoCloseable {
   }
 
   /**
-   * Forks a container launcher for the control socket {@code socket} (what {@code skiff-launcher SOCKET} runs), with
-   * /dev/null as its stdin and pipes as its stdout and stderr.
+   * Has a container launcher run for the control socket {@code socket} (what {@code skiff-launcher SOCKET} runs), with
+   * /dev/null as its stdin and pipes as its stdout and stderr; it gets {@code spec} (a {@link LauncherSpec#frame()})
+   * through the server, not from the control socket, so it sets the container up while this JVM opens its pipes.
    */
-  synchronized Process spawn(Path socket) throws IOException {
-    send("spawn " + socket + "\n");
+  synchronized Process spawn(Path socket, byte[] spec) throws IOException {
+    byte[] request = ("spawn " + socket + "\n").getBytes(StandardCharsets.UTF_8);
+    byte[] both = Arrays.copyOf(request, request.length + spec.length);
+    System.arraycopy(spec, 0, both, request.length, spec.length);
+    send(both);
     String reply;
     try {
       reply = replies.poll(REPLY_SECONDS, TimeUnit.SECONDS);
@@ -105,7 +110,11 @@ final class LauncherServer implements AutoCloseable {
   }
 
   private void send(String line) throws IOException {
-    ByteBuffer bytes = ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8));
+    send(line.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private void send(byte[] request) throws IOException {
+    ByteBuffer bytes = ByteBuffer.wrap(request);
     while (bytes.hasRemaining()) {
       control.write(bytes);
     }

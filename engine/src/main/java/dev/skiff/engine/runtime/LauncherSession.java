@@ -93,15 +93,18 @@ final class LauncherSession implements AutoCloseable {
     }
   }
 
-  /** Starts a launcher in a mode, on a control socket. */
+  /** Starts a launcher in a mode, on a control socket, for a spec ({@link LauncherSpec#frame()}). */
   @FunctionalInterface
   interface Starter {
-    Process start(Path socket, Mode mode) throws IOException;
+    Started start(Path socket, Mode mode, byte[] spec) throws IOException;
   }
 
-  /** Starts {@code binary} as a new process each time. */
+  /** A launcher process, and whether it got its spec with its start; else it reads it from the control socket. */
+  record Started(Process process, boolean specGiven) {}
+
+  /** Starts {@code binary} as a new process each time; it reads its spec from the control socket. */
   static Starter starter(LauncherBinary binary) {
-    return (socket, mode) -> binary.start(executable -> command(executable, socket, mode));
+    return (socket, mode, spec) -> new Started(binary.start(executable -> command(executable, socket, mode)), false);
   }
 
   /**
@@ -116,7 +119,9 @@ final class LauncherSession implements AutoCloseable {
     try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
       server.bind(UnixDomainSocketAddress.of(socket));
       StartTrace.mark("start.bound");
-      Process process = starter.start(socket, mode);
+      byte[] frame = spec.frame();
+      Started started = starter.start(socket, mode, frame);
+      Process process = started.process();
       StartTrace.mark("start.spawned");
       attach.accept(process);
       wakeOnExit(process, server);
@@ -126,7 +131,7 @@ final class LauncherSession implements AutoCloseable {
       String first;
       PublishedPorts ports = PublishedPorts.NONE;
       try {
-        ByteBuffer framed = ByteBuffer.wrap(spec.frame());
+        ByteBuffer framed = ByteBuffer.wrap(started.specGiven() ? new byte[0] : frame);
         while (framed.hasRemaining()) {
           control.write(framed);
         }
