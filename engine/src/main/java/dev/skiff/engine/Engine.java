@@ -193,10 +193,11 @@ public final class Engine implements AutoCloseable {
    * {@link Container#start()}.
    */
   public Container create(ContainerSpec spec) throws IOException {
+    ContainerSpec allowed = spec.snapshot() && !config.snapshots() ? spec.toBuilder().snapshot(false).build() : spec;
     ImageRecord image = pull(spec.image());
     byte[] config = store.blob(image.configDigest()).orElseThrow(() -> new IOException(
         "The config of " + spec.image() + " is missing from the store at " + store.root() + "; pull the image again."));
-    return runtime.create(spec, image, ImageConfig.parse(config, spec.image()));
+    return runtime.create(allowed, image, ImageConfig.parse(config, spec.image()));
   }
 
   /**
