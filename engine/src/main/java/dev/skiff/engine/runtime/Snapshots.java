@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 final class Snapshots {
   private static final Logger LOG = LoggerFactory.getLogger(Snapshots.class);
   /** Databases shut down in well under a second; a seed needing longer is killed, and so no snapshot. */
-  private static final Duration STOP_GRACE = Duration.ofSeconds(30);
+  private static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
   private final ContainerRuntime runtime;
   private final ImageStore images;
