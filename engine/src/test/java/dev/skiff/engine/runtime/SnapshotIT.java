@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SnapshotIT extends RuntimeIT {
   static final String INIT = "if [ ! -e /data/initialised ]; then echo INIT-RUN; mkdir -p /data/dir;"
       + " cat /proc/sys/kernel/random/uuid > /data/initialised; echo base > /data/shared; echo x > /data/dir/file;"
+      + " chown 1000:1000 /data/dir/file;"
       + " rm /bin/vi; rm -rf /home; mkdir /home; echo new > /home/only; fi; echo READY;"
       + " trap 'exit ${EXIT_ON_TERM:-0}' TERM; sleep 1000 & wait";
 
