@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * from. Building runs a seed container of the spec until its wait strategy passes, stops it with its stop signal, and
  * on exit code 0 publishes its writable layer as the snapshot. One thread in one JVM builds a key at a time, under
  * the key's store lock; the others wait for it rather than initialise too, as their initialisation would cost as long
- * as the wait and compete for the same CPUs. A failed build is a warning, never a failed container.
+ * as the wait and compete for the same CPUs. A failed build is a warning, never a failed container; its key is not
+ * tried again by this runtime, so that a seed that cannot stop cleanly costs one start, not every start.
  */
 final class Snapshots {
   private static final Logger LOG = LoggerFactory.getLogger(Snapshots.class);
@@ -30,6 +31,7 @@ final class Snapshots {
   private final ImageStore images;
   private final SnapshotStore snapshots;
   private final boolean rootless;
+  private final java.util.Set<String> failed = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   Snapshots(ContainerRuntime runtime, ImageStore images, boolean rootless) {
     this.runtime = runtime;
@@ -47,12 +49,18 @@ final class Snapshots {
   Optional<Path> lowerFor(ContainerSpec spec, ImageRecord image, ImageConfig config) throws IOException {
     SnapshotKey key = SnapshotKey.of(spec, image, rootless);
     Optional<Path> files = snapshots.files(key.hex());
-    if (files.isPresent()) {
+    if (files.isPresent() || failed.contains(key.hex())) {
       return files;
     }
     try (StoreLock building = snapshots.lock(key.hex())) {
       files = snapshots.files(key.hex()); // another thread or JVM may have built it while this one waited
-      return files.isPresent() ? files : build(spec, image, config, key);
+      if (files.isEmpty() && !failed.contains(key.hex())) {
+        files = build(spec, image, config, key);
+        if (files.isEmpty()) {
+          failed.add(key.hex());
+        }
+      }
+      return files;
     }
   }
 
