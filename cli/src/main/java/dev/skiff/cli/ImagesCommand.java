@@ -2,12 +2,15 @@ package dev.skiff.cli;
 
 import dev.skiff.engine.image.ImageReference;
 import dev.skiff.engine.store.ImageRecord;
+import dev.skiff.engine.store.SnapshotRecord;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "images", description = "List the images in the store.")
+@Command(name = "images", description = "List the images in the store, and the snapshots of initialised containers"
+    + " on them.")
 final class ImagesCommand implements Callable<Integer> {
   @ParentCommand
   private SkiffCommand root;
@@ -30,6 +33,16 @@ final class ImagesCommand implements Callable<Integer> {
     }
     if (images.isEmpty()) {
       System.out.println("(none — try 'skiff pull IMAGE')");
+    }
+    var snapshots = root.engine().store().snapshots().list();
+    if (!snapshots.isEmpty()) {
+      String row = "%-14s %-50s %-14s %-20s %10s  %s%n";
+      System.out.printf("%n" + row, "SNAPSHOT", "IMAGE", "IMAGE DIGEST", "CREATED", "SIZE", "ENV");
+      for (SnapshotRecord s : snapshots) {
+        System.out.printf(row, s.key().substring(0, 12), ImageReference.parse(s.image()).familiarName(),
+            s.baseManifest().shortHex(), s.created().truncatedTo(ChronoUnit.SECONDS), Sizes.human(s.size()),
+            s.inputs().getOrDefault("env", ""));
+      }
     }
     return 0;
   }

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "rmi", description = "Forget images; 'skiff prune' then frees their content.")
+@Command(name = "rmi", description = "Forget images and their snapshots (unless another tag names the same image);"
+    + " 'skiff prune' then frees their content.")
 final class RemoveImageCommand implements Callable<Integer> {
   @ParentCommand
   private SkiffCommand root;
@@ -18,8 +19,10 @@ final class RemoveImageCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     int missing = 0;
     for (String image : images) {
+      int snapshots = root.engine().store().snapshots().list().size();
       if (root.engine().remove(image)) {
-        System.out.println("Removed " + image);
+        int removed = snapshots - root.engine().store().snapshots().list().size();
+        System.out.println("Removed " + image + (removed > 0 ? " and " + removed + " snapshot(s) of it" : ""));
       } else {
         System.err.println("skiff: " + image + " is not in the store");
         missing++;

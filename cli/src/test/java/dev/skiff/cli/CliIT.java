@@ -85,6 +85,23 @@ class CliIT {
   }
 
   @Test
+  void imagesListsSnapshotsAndRmiRemovesThem() throws Exception {
+    String busybox = registry + "/library/busybox:1.35";
+    try (Engine engine = Engine.create(EngineConfig.builder().store(store).build())) {
+      engine.run(ContainerSpec.builder(busybox).command("sh", "-c", "echo initialised > /marker")
+          .env("PURPOSE", "cli-it").snapshot(true).build()).remove();
+    }
+    Result images = skiff("images");
+    assertThat(images.code()).as(images.err()).isZero();
+    assertThat(images.out()).contains("SNAPSHOT").containsPattern("\\n[0-9a-f]{12} +" + busybox + " +[0-9a-f]{12} .*"
+        + " PURPOSE\\n");
+    Result rmi = skiff("rmi", busybox);
+    assertThat(rmi.out()).isEqualTo("Removed " + busybox + " and 1 snapshot(s) of it\n");
+    assertThat(skiff("images").out()).doesNotContain("SNAPSHOT");
+    assertThat(store.resolve("snapshots")).isEmptyDirectory();
+  }
+
+  @Test
   void lockRecordsChecksAndUpdatesTags(@TempDir Path project) throws Exception {
     String busybox = registry + "/library/busybox:1.35";
     Path lockFile = project.resolve("skiff.lock");

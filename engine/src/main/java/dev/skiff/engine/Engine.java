@@ -190,13 +190,16 @@ public final class Engine implements AutoCloseable {
 
   /**
    * Creates a container from {@code spec}, pulling its image under the configured pull policy; start it with
-   * {@link Container#start()}.
+   * {@link Container#start()}. A {@linkplain ContainerSpec#snapshot() snapshot} spec's container is stacked on the
+   * store's snapshot of an equal spec, which a seed container builds first when there is none (unless the
+   * configuration turns {@linkplain EngineConfig#snapshots() snapshots} off).
    */
   public Container create(ContainerSpec spec) throws IOException {
+    ContainerSpec allowed = spec.snapshot() && !config.snapshots() ? spec.toBuilder().snapshot(false).build() : spec;
     ImageRecord image = pull(spec.image());
     byte[] config = store.blob(image.configDigest()).orElseThrow(() -> new IOException(
         "The config of " + spec.image() + " is missing from the store at " + store.root() + "; pull the image again."));
-    return runtime.create(spec, image, ImageConfig.parse(config, spec.image()));
+    return runtime.create(allowed, image, ImageConfig.parse(config, spec.image()));
   }
 
   /**

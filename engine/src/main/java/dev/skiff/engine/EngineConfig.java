@@ -42,6 +42,9 @@ import java.util.function.Function;
  *     {@code none}</td><td>none (the JUnit extension: src/test/resources/skiff.lock)</td></tr>
  * <tr><td>skiff.lock.update</td><td>true to re-resolve locked tags and record their current digests</td>
  *     <td>false</td></tr>
+ * <tr><td>skiff.snapshots</td><td>{@code off}: containers never start from
+ *     {@linkplain dev.skiff.engine.runtime.ContainerSpec.Builder#snapshot snapshots}, even when their spec asks</td>
+ *     <td>on</td></tr>
  * </table>
  */
 public record EngineConfig(
@@ -55,7 +58,8 @@ public record EngineConfig(
     Platform platform,
     CredentialSource credentials,
     Optional<Path> lockFile,
-    boolean lockUpdate) {
+    boolean lockUpdate,
+    boolean snapshots) {
 
   public EngineConfig {
     Objects.requireNonNull(store, "store");
@@ -113,6 +117,7 @@ public record EngineConfig(
     apply(setting.apply("skiff.platform"), v -> b.platform(Platform.parse(v)));
     apply(setting.apply("skiff.lock.file"), v -> b.lockFile(v.equalsIgnoreCase("none") ? null : Path.of(v)));
     apply(setting.apply("skiff.lock.update"), v -> b.lockUpdate(Boolean.parseBoolean(v)));
+    apply(setting.apply("skiff.snapshots"), v -> b.snapshots(parseSwitch("skiff.snapshots", v)));
     Map<String, String> images = pairs("skiff.image.substitutions", setting.apply("skiff.image.substitutions"));
     Map<String, String> mirrors = pairs("skiff.registry.mirrors", setting.apply("skiff.registry.mirrors"));
     b.substitution(ImageNameSubstitution.of(images, mirrors));
@@ -187,6 +192,14 @@ public record EngineConfig(
     }
   }
 
+  private static boolean parseSwitch(String key, String value) {
+    return switch (value.toLowerCase(Locale.ROOT)) {
+      case "on", "true", "yes" -> true;
+      case "off", "false", "no" -> false;
+      default -> throw new IllegalArgumentException(key + ": '" + value + "' is neither on nor off");
+    };
+  }
+
   /** Builds an {@link EngineConfig}. */
   public static final class Builder {
     private Path store = ImageStore.defaultRoot();
@@ -200,6 +213,7 @@ public record EngineConfig(
     private CredentialSource credentials = CredentialSource.dockerConfig();
     private Path lockFile;
     private boolean lockUpdate;
+    private boolean snapshots = true;
 
     private Builder() {}
 
@@ -261,9 +275,15 @@ public record EngineConfig(
       return this;
     }
 
+    /** Whether containers whose spec asks for a snapshot start from one; {@code false} turns snapshots off. */
+    public Builder snapshots(boolean snapshots) {
+      this.snapshots = snapshots;
+      return this;
+    }
+
     public EngineConfig build() {
       return new EngineConfig(store, pullPolicy, pullConcurrency, substitution, insecureRegistries, connectTimeout,
-          readTimeout, platform, credentials, Optional.ofNullable(lockFile), lockUpdate);
+          readTimeout, platform, credentials, Optional.ofNullable(lockFile), lockUpdate, snapshots);
     }
   }
 }

@@ -24,9 +24,12 @@ final class MySqlFamily {
     ContainerSpec.Builder spec = ContainerSpec.builder(image)
         .exposedPorts(PORT)
         .env(prefix + "DATABASE", settings.databaseName())
-        // The entrypoint's temporary server skips networking, so the port listens only once set-up is over.
-        .waitingFor(Wait.forListeningPorts(PORT))
-        .startupTimeout(Duration.ofMinutes(2)); // first start initialises the data directory
+        // The entrypoint's temporary server skips networking ("port: 0"), so the port listens only once set-up is
+        // over; the server's "ready for connections ... port: 3306" line comes after its signal handling is set up,
+        // which a snapshot's seed needs to shut down cleanly when stopped.
+        .waitingFor(Wait.allOf(Wait.forListeningPorts(PORT), Wait.forLogMessage("port: " + PORT + "\\b", 1)))
+        .startupTimeout(Duration.ofMinutes(2)) // first start initialises the data directory
+        .snapshot(settings.snapshot());
     String root = rootPassword(settings);
     if (root.isEmpty()) {
       spec.env(allowEmptyRoot, "yes");

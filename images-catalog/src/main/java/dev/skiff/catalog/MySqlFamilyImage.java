@@ -58,6 +58,16 @@ abstract class MySqlFamilyImage<S extends MySqlFamilyImage<S, H>, H extends Jdbc
     return with(settings.withConfigFiles(resources));
   }
 
+  /** Initialises every container's database itself instead of starting from a snapshot of an equal one's. */
+  public S withoutSnapshot() {
+    return with(settings.withoutSnapshot());
+  }
+
+  /** Whether containers start from a snapshot of an equal definition's initialised database (the default). */
+  public boolean snapshot() {
+    return settings.snapshot();
+  }
+
   public String image() {
     return image;
   }

@@ -5,8 +5,10 @@ import dev.skiff.engine.runtime.Container;
 /**
  * MySQL from the official {@code mysql} image: {@code MYSQL_DATABASE}, {@code MYSQL_USER}, {@code MYSQL_PASSWORD},
  * {@code MYSQL_ROOT_PASSWORD}; init scripts ({@code .sql}, {@code .sql.gz}, {@code .sh}) run once at first start from
- * {@code /docker-entrypoint-initdb.d}; {@code my.cnf} overrides in {@code /etc/mysql/conf.d}. Ready when port 3306
- * listens, which the entrypoint's set-up server never does. Database, user and passwords default to {@code test}.
+ * {@code /docker-entrypoint-initdb.d}; {@code my.cnf} overrides in {@code /etc/mysql/conf.d}. Containers start from a
+ * {@linkplain dev.skiff.engine.runtime.ContainerSpec.Builder#snapshot snapshot} of an equal definition's initialised
+ * database ({@link #withoutSnapshot()} to initialise each). Ready when port 3306 listens (which the entrypoint's
+ * set-up server never does) and the server says so. Database, user and passwords default to {@code test}.
  *
  * <pre>{@code
  * MySqlImage mysql = MySqlImage.version("8.0").withDatabaseName("shop").withInitScript("db/schema.sql");

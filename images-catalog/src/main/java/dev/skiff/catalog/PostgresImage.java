@@ -15,8 +15,11 @@ import java.util.Objects;
  * {@code POSTGRES_PASSWORD}; init scripts ({@code .sql}, {@code .sql.gz}, {@code .sh}) run once at first start from
  * {@code /docker-entrypoint-initdb.d}; server settings as {@code postgres -c name=value}. Durability is off by default
  * ({@code fsync}, {@code synchronous_commit}, {@code full_page_writes}): a throwaway database need not survive a
- * crash, and tests run faster. Ready when the server says so the second time (the entrypoint's set-up server says
- * it first) and port 5432 listens. Database, user and password default to {@code test}.
+ * crash, and tests run faster. Containers start from a {@linkplain ContainerSpec.Builder#snapshot snapshot} of an
+ * equal definition's initialised database ({@link #withoutSnapshot()} to initialise each). Ready when port 5432
+ * listens and the log has said twice either "ready to accept connections" or "Skipping initialization": a first
+ * start's set-up server says ready once before the real server does (and listens on no TCP port), a start from a
+ * snapshot skips the set-up. Database, user and password default to {@code test}.
  *
  * <pre>{@code
  * PostgresImage postgres = PostgresImage.version("15")
@@ -84,6 +87,16 @@ public final class PostgresImage implements ContainerDefinition<PostgresDatabase
     return new PostgresImage(image, settings, changed);
   }
 
+  /** Initialises every container's database itself instead of starting from a snapshot of an equal one's. */
+  public PostgresImage withoutSnapshot() {
+    return new PostgresImage(image, settings.withoutSnapshot(), serverSettings);
+  }
+
+  /** Whether containers start from a snapshot of an equal definition's initialised database (the default). */
+  public boolean snapshot() {
+    return settings.snapshot();
+  }
+
   public String image() {
     return image;
   }
@@ -124,8 +137,9 @@ public final class PostgresImage implements ContainerDefinition<PostgresDatabase
         .env("POSTGRES_PASSWORD", password())
         .command(command.toArray(String[]::new))
         .waitingFor(Wait.allOf(
-            Wait.forLogMessage("database system is ready to accept connections", 2),
-            Wait.forListeningPorts(PORT)));
+            Wait.forLogMessage("database system is ready to accept connections|Skipping initialization", 2),
+            Wait.forListeningPorts(PORT)))
+        .snapshot(snapshot());
     ClasspathFiles.copy(spec, initScripts(), ClasspathFiles.INIT_DIRECTORY, "");
     return spec;
   }

@@ -83,6 +83,46 @@ class CatalogIT {
   }
 
   @Test
+  void postgresStartsFromTheSnapshotOfAnEqualDefinitionWithAPrivateDatabase() throws Exception {
+    // A database name of its own: this run builds the snapshot, whatever earlier runs left in the store.
+    PostgresImage postgres = PostgresImage.version("15").withDatabaseName("snap_" + System.nanoTime())
+        .withInitScript("catalog-it/schema.sql");
+    try (PostgresDatabase first = postgres.start(engine); PostgresDatabase second = postgres.start(engine)) {
+      for (PostgresDatabase db : List.of(first, second)) {
+        assertThat(db.container().logs().stdout()).contains("Skipping initialization")
+            .doesNotContain("init process complete");
+      }
+      assertThat(first.runSql("INSERT INTO greeting VALUES (2, 'only in the first')").exitCode()).isZero();
+      assertThat(greetings(first.jdbcUrl(), first.username(), first.password()))
+          .containsExactly("hello from the init script", "only in the first");
+      assertThat(greetings(second.jdbcUrl(), second.username(), second.password()))
+          .containsExactly("hello from the init script");
+    }
+    try (PostgresDatabase own = postgres.withoutSnapshot().start(engine)) {
+      assertThat(own.container().logs().stdout()).contains("init process complete");
+      assertThat(greetings(own.jdbcUrl(), own.username(), own.password()))
+          .containsExactly("hello from the init script");
+    }
+  }
+
+  @Test
+  void mariadbStartsFromTheSnapshotOfAnEqualDefinitionWithAPrivateDatabase() throws Exception {
+    MariaDbImage mariadb = MariaDbImage.version("10.11").withDatabaseName("snap_" + System.nanoTime())
+        .withInitScript("catalog-it/schema.sql");
+    try (MariaDbDatabase first = mariadb.start(engine); MariaDbDatabase second = mariadb.start(engine)) {
+      for (MariaDbDatabase db : List.of(first, second)) {
+        assertThat(db.container().logs().stdout() + db.container().logs().stderr())
+            .doesNotContain("Initializing database files");
+      }
+      assertThat(first.runSql("INSERT INTO greeting VALUES (2, 'only in the first')").exitCode()).isZero();
+      assertThat(greetings(first.jdbcUrl(), first.username(), first.password()))
+          .containsExactly("hello from the init script", "only in the first");
+      assertThat(greetings(second.jdbcUrl(), second.username(), second.password()))
+          .containsExactly("hello from the init script");
+    }
+  }
+
+  @Test
   void redisAnswersOnItsUriAndThroughTheCli() throws Exception {
     try (RedisServer redis = RedisImage.version("7.0").withPassword("s3cret").start(engine)) {
       URI uri = new URI(redis.redisUri());

@@ -32,14 +32,20 @@ final class CatalogAnnotations {
 
   private static final List<Reader<?>> READERS = List.of(
       new Reader<>(MySQL.class, (a, where) -> found(a, a.version(), a.name(), a.lifecycle(), a.networks(), a.aliases(), where, "mysql",
-          () -> MySqlImage.version(a.version()).withDatabaseName(a.databaseName()).withUsername(a.username())
-              .withPassword(a.password()).withRootPassword(a.rootPassword()).withInitScript(a.initScripts())
-              .withConfigFile(a.configFiles()))),
+          () -> {
+            MySqlImage d = MySqlImage.version(a.version()).withDatabaseName(a.databaseName())
+                .withUsername(a.username()).withPassword(a.password()).withRootPassword(a.rootPassword()).withInitScript(a.initScripts())
+                .withConfigFile(a.configFiles());
+            return a.snapshot() ? d : d.withoutSnapshot();
+          })),
       new Reader<>(MariaDB.class, (a, where) -> found(a, a.version(), a.name(), a.lifecycle(), a.networks(), a.aliases(), where,
           "mariadb",
-          () -> MariaDbImage.version(a.version()).withDatabaseName(a.databaseName()).withUsername(a.username())
-              .withPassword(a.password()).withRootPassword(a.rootPassword()).withInitScript(a.initScripts())
-              .withConfigFile(a.configFiles()))),
+          () -> {
+            MariaDbImage d = MariaDbImage.version(a.version()).withDatabaseName(a.databaseName())
+                .withUsername(a.username()).withPassword(a.password()).withRootPassword(a.rootPassword()).withInitScript(a.initScripts())
+                .withConfigFile(a.configFiles());
+            return a.snapshot() ? d : d.withoutSnapshot();
+          })),
       new Reader<>(Postgres.class, (a, where) -> found(a, a.version(), a.name(), a.lifecycle(), a.networks(), a.aliases(), where,
           "postgres", () -> {
             PostgresImage d = PostgresImage.version(a.version()).withDatabaseName(a.databaseName())
@@ -47,7 +53,7 @@ final class CatalogAnnotations {
             for (Map.Entry<String, String> s : pairs(a.settings(), "settings", "@Postgres on " + where).entrySet()) {
               d = d.withSetting(s.getKey(), s.getValue());
             }
-            return d;
+            return a.snapshot() ? d : d.withoutSnapshot();
           })),
       new Reader<>(Redis.class, (a, where) -> found(a, a.version(), a.name(), a.lifecycle(), a.networks(), a.aliases(), where, "redis",
           () -> RedisImage.version(a.version()).withPassword(a.password()))),

@@ -61,6 +61,14 @@ public @interface MySQL {
   /** More names the container has on each of its {@link #networks()}. */
   String[] aliases() default {};
 
+  /**
+   * Whether the container starts from a snapshot of an equal declaration's initialised database (the first such
+   * container in any JVM sharing the store initialises it, stops cleanly and keeps its files; later ones start on a
+   * private copy-on-write view of them, skipping the initialisation). {@code false} initialises each container; see
+   * {@link dev.skiff.engine.runtime.ContainerSpec.Builder#snapshot}.
+   */
+  boolean snapshot() default true;
+
   Lifecycle lifecycle() default Lifecycle.DEFAULT;
 
   /** Holds repeated {@code @MySQL} annotations (two of them need distinct {@link #name()}s); the compiler writes it. */

@@ -49,6 +49,23 @@ class CatalogAnnotationsIT {
     assertPasses(PostgresSettings.class);
   }
 
+  @Postgres
+  @MariaDB(name = "own", snapshot = false)
+  static class Snapshots {
+    @Test
+    void fromASnapshotByDefault(@Handle("postgres") JdbcDatabase shared, @Handle("own") JdbcDatabase own) {
+      assertThat(shared.container().spec().snapshot()).isTrue();
+      assertThat(shared.container().logs().stdout()).contains("Skipping initialization");
+      assertThat(own.container().spec().snapshot()).isFalse();
+      assertThat(own.container().logs().stdout()).contains("MariaDB init process done");
+    }
+  }
+
+  @Test
+  void snapshotsByDefaultAndOffOnRequest() {
+    assertPasses(Snapshots.class);
+  }
+
   @Postgres(settings = "max_connections")
   static class SettingWithoutValue {
     @Test void t() {}

@@ -285,6 +285,23 @@ public final class Container implements AutoCloseable {
     return StopResult.KILLED;
   }
 
+  /** The signal {@link #stop} sends first: the image's StopSignal, else SIGTERM. */
+  int stopSignal() {
+    return stopSignal;
+  }
+
+  /**
+   * Once the container has exited: moves its writable layer to {@code target} on the same file system (for a
+   * snapshot), after its launcher has exited, so that no mount of its overlay is left.
+   */
+  synchronized void moveUpperTo(Path target) throws IOException {
+    if (session == null || !session.exitCode().isDone()) {
+      throw new IllegalStateException("Container " + name + " must have exited before its files are moved");
+    }
+    session.close();
+    java.nio.file.Files.move(directory.upper(), target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
   /** Sends {@code signal} (e.g. {@code SIGHUP}, {@code HUP} or {@code 1}) to the container's PID 1. */
   public void kill(String signal) {
     startedSession().signal(Signals.parse(signal));

@@ -28,6 +28,26 @@ public final class ContainerLogs {
     return stderr.text();
   }
 
+  /**
+   * The last {@code lines} lines of each stream, for messages: " It printed nothing." or "\nLast lines of its
+   * stdout:\n..." and the same for stderr.
+   */
+  public String tail(int lines) {
+    String out = lastLines(stdout(), lines);
+    String err = lastLines(stderr(), lines);
+    if (out.isEmpty() && err.isEmpty()) {
+      return " It printed nothing.";
+    }
+    return (out.isEmpty() ? "" : "\nLast lines of its stdout:\n" + out)
+        + (err.isEmpty() ? "" : "\nLast lines of its stderr:\n" + err);
+  }
+
+  private static String lastLines(String text, int count) {
+    String[] lines = text.split("\n");
+    int from = Math.max(0, lines.length - count);
+    return text.isEmpty() ? "" : String.join("\n", java.util.Arrays.asList(lines).subList(from, lines.length));
+  }
+
   /** Hands {@code lines} the buffered lines of {@code stream}, then each new one as it completes. */
   public void follow(Stream stream, Consumer<String> lines) {
     buffer(stream).follow(lines);

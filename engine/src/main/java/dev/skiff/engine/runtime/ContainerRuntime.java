@@ -60,6 +60,7 @@ public final class ContainerRuntime implements AutoCloseable {
   private final NetworkHolders networks;
   private final StoredContainers stored;
   private final Cgroups cgroups;
+  private final Snapshots snapshots;
 
   private ContainerRuntime(ImageStore store, Path containers, Optional<UserNamespace> userNamespace,
       TreeRemover remover) throws IOException {
@@ -76,6 +77,7 @@ public final class ContainerRuntime implements AutoCloseable {
     this.trash = Trash.open(store.root().resolve("trash"), remover, io);
     this.stored = new StoredContainers(this, containers, trash);
     this.cgroups = Cgroups.forThisProcess(userNamespace.isPresent());
+    this.snapshots = new Snapshots(this, store, userNamespace.isPresent());
   }
 
   /** Opens the runtime over {@code store}, removing what containers of dead JVMs left there. */
@@ -100,14 +102,18 @@ public final class ContainerRuntime implements AutoCloseable {
   }
 
   /**
-   * Creates (but does not start) a container of {@code image}, whose config is {@code config}.
+   * Creates (but does not start) a container of {@code image}, whose config is {@code config}. A
+   * {@linkplain ContainerSpec#snapshot() snapshot} spec's container is stacked on its snapshot, which a seed container
+   * builds first when the store has none.
    *
    * @throws ContainerException when this process may not run containers, or the spec does not fit the image
    */
   public Container create(ContainerSpec spec, ImageRecord image, ImageConfig config) throws IOException {
     StartTrace.mark("create.begin");
+    Optional<Path> snapshot = spec.snapshot() ? snapshots.lowerFor(spec, image, config) : Optional.empty();
     List<Path> layersTopFirst = new ArrayList<>(store.rootfsLayers(image));
     java.util.Collections.reverse(layersTopFirst);
+    snapshot.ifPresent(files -> layersTopFirst.add(0, files));
     String id = null;
     ContainerDirectory dir = null;
     for (int attempt = 0; dir == null; attempt++) {
@@ -152,7 +158,7 @@ public final class ContainerRuntime implements AutoCloseable {
           launch.tmpfs(m.target(), m.options(), m.readOnly());
         }
       }
-      if (!spec.copies().isEmpty()) {
+      if (!spec.copies().isEmpty() && snapshot.isEmpty()) { // a snapshot holds them already
         launch.put("copyin", dir.stageCopies(spec.copies()).toString());
       }
       if (spec.init()) {

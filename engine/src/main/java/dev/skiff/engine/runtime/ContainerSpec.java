@@ -49,6 +49,7 @@ public final class ContainerSpec {
   private final boolean tty;
   private final Optional<TtySize> ttySize;
   private final boolean stdinOpen;
+  private final boolean snapshot;
 
   private ContainerSpec(Builder b) {
     this.image = b.image;
@@ -75,6 +76,7 @@ public final class ContainerSpec {
     this.tty = b.tty;
     this.ttySize = b.ttySize;
     this.stdinOpen = b.stdinOpen;
+    this.snapshot = b.snapshot;
   }
 
   /** A builder for a container of {@code image}, a reference such as {@code redis:7.0}. */
@@ -199,6 +201,34 @@ public final class ContainerSpec {
     return stdinOpen;
   }
 
+  /** Whether the container starts from the initialised state of an equal spec; see {@link Builder#snapshot}. */
+  public boolean snapshot() {
+    return snapshot;
+  }
+
+  /**
+   * The spec of the seed container whose stopped files become this spec's snapshot: the same files-determining
+   * settings, its ports published on any free host port (a wait strategy may probe them), no name, no networks.
+   */
+  ContainerSpec seedSpec() {
+    Builder seed = new Builder(image);
+    seed.entrypoint = entrypoint;
+    seed.command = command;
+    seed.env.putAll(env);
+    seed.workingDir = workingDir;
+    seed.user = user;
+    seed.hostname = hostname;
+    seed.labels.putAll(labels);
+    seed.waitStrategy = waitStrategy;
+    seed.startupTimeout = startupTimeout;
+    seed.copies.addAll(copies);
+    seed.init = init;
+    ports.forEach(p -> seed.publish(p.anyHostPort()));
+    seed.publishImageExposedPorts = publishImageExposedPorts;
+    seed.exposedHostPorts.addAll(exposedHostPorts);
+    return seed.build();
+  }
+
   /** A network to join and the aliases the container has there besides its name. */
   public record NetworkJoin(Network network, List<String> aliases) {
     public NetworkJoin {
@@ -281,6 +311,7 @@ public final class ContainerSpec {
     private boolean tty;
     private Optional<TtySize> ttySize = Optional.empty();
     private boolean stdinOpen;
+    private boolean snapshot;
 
     private Builder(String image) {
       if (image == null || image.isBlank()) {
@@ -318,6 +349,7 @@ public final class ContainerSpec {
       tty = spec.tty;
       ttySize = spec.ttySize;
       stdinOpen = spec.stdinOpen;
+      snapshot = spec.snapshot;
     }
 
     /** Replaces the image's Entrypoint (and, as with Docker, its Cmd unless {@link #command} is set too). */
@@ -575,6 +607,24 @@ public final class ContainerSpec {
      */
     public Builder stdinOpen(boolean stdinOpen) {
       this.stdinOpen = stdinOpen;
+      return this;
+    }
+
+    /**
+     * Starts the container from the initialised state of an equal spec, for images that initialise their data on
+     * first start (databases): the first container of the spec runs as a seed without published host ports fixed or
+     * networks, is stopped cleanly once its wait strategy passes, and its files are kept in the store as a snapshot;
+     * every later container of an equal spec (in any JVM sharing the store) starts on a copy-on-write view of them,
+     * with a private writable layer, so it skips the initialisation but sees nothing any other container wrote.
+     *
+     * <p>Equal means: the same image manifest, entrypoint, command, environment, user, working directory, hostname
+     * and files copied in (paths, modes, contents); name, ports, networks, labels and resource limits do not count.
+     * Files copied in are in the snapshot already and are not copied again. A seed that fails or does not exit with
+     * 0 when stopped leaves no snapshot: the container then starts the usual way, after a warning. A spec with bind or
+     * tmpfs mounts cannot be created with it. {@code SKIFF_SNAPSHOTS=off} (or {@code skiff.snapshots=off}) turns snapshots off everywhere.
+     */
+    public Builder snapshot(boolean snapshot) {
+      this.snapshot = snapshot;
       return this;
     }
 

@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
  * root/layers/sha256/HEX/fs        an unpacked layer, keyed by diffID; layer.json beside it
  * root/fixups/sha256/CHAIN/fs      copies that resolve a layer's hardlinks into lower layers, per layer chain
  * root/images/HASH.json            image records, one per reference
+ * root/snapshots/KEY/              initialised container files ({@link SnapshotStore}), each on one image
  * root/tmp/PID-UUID                work in progress; renamed into place when complete and verified
  * root/locks/NAME.lock             lock files
  * </pre>
@@ -41,10 +42,12 @@ public final class ImageStore {
 
   private final Path root;
   private final TreeRemover remover;
+  private final SnapshotStore snapshots;
 
   private ImageStore(Path root, TreeRemover remover) {
     this.root = root;
     this.remover = remover;
+    this.snapshots = new SnapshotStore(this, root.resolve("snapshots"), remover);
   }
 
   /** Opens (creating if needed) the store at {@code root}. */
@@ -87,6 +90,11 @@ public final class ImageStore {
     return root;
   }
 
+  /** The snapshots of initialised containers, each stacked on one of this store's images. */
+  public SnapshotStore snapshots() {
+    return snapshots;
+  }
+
   /** Deletes a tree inside the store (say, a {@link #newTempDir()}) the way the store deletes its content. */
   public void delete(Path tree) throws IOException {
     remover.remove(tree);
@@ -94,7 +102,7 @@ public final class ImageStore {
 
   // ---- locks
 
-  /** Held while pulling: many pulls at once, but no prune underneath them. */
+  /** Held while pulling or publishing a snapshot: many at once, but no prune underneath them. */
   public StoreLock sharedUse() throws IOException {
     return StoreLock.acquire(root.resolve("locks/store.lock"), true);
   }
@@ -223,9 +231,24 @@ public final class ImageStore {
     return list;
   }
 
-  /** Forgets an image; its content stays until {@link #prune()}. Returns whether it was recorded. */
+  /**
+   * Forgets an image, and the snapshots on it unless another recorded reference names the same manifest; its
+   * content stays until {@link #prune()}. Returns whether it was recorded.
+   */
   public boolean removeImage(String reference) throws IOException {
-    return Files.deleteIfExists(imagePath(reference));
+    boolean removed = Files.deleteIfExists(imagePath(reference));
+    if (removed) {
+      snapshots.removeUnlessBasedOn(recordedManifests());
+    }
+    return removed;
+  }
+
+  private Set<Digest> recordedManifests() throws IOException {
+    Set<Digest> manifests = new HashSet<>();
+    for (ImageRecord image : images()) {
+      manifests.add(image.manifestDigest());
+    }
+    return manifests;
   }
 
   private Path imagePath(String reference) {
@@ -260,14 +283,16 @@ public final class ImageStore {
   // ---- prune
 
   /** What {@link #prune()} removed. */
-  public record PruneResult(int blobs, int layers, int fixups, int temps) {}
+  public record PruneResult(int blobs, int layers, int fixups, int temps, int snapshots) {}
 
   /**
-   * Removes every blob, layer and fixup that no image record references, and work left by dead processes. Waits for
-   * running pulls (in any JVM) to finish first.
+   * Removes snapshots whose image is gone (and snapshot debris), then every blob, layer and fixup that no image
+   * record references, and work left by dead processes. Waits for running pulls and snapshot publications (in any
+   * JVM) to finish first. The layers of the remaining snapshots are kept, as their images are.
    */
   public PruneResult prune() throws IOException {
     try (StoreLock ignored = exclusiveUse()) {
+      int snapshotsRemoved = snapshots.removeUnlessBasedOn(recordedManifests()) + snapshots.removeDebris();
       Set<String> keep = new HashSet<>();
       for (ImageRecord image : images()) {
         keep.add(image.manifestDigest().hex());
@@ -284,7 +309,7 @@ public final class ImageStore {
       int layers = removeUnreferenced(root.resolve("layers/sha256"), keep);
       int fixups = removeUnreferenced(root.resolve("fixups/sha256"), keep);
       int temps = removeTemps();
-      return new PruneResult(blobs, layers, fixups, temps);
+      return new PruneResult(blobs, layers, fixups, temps, snapshotsRemoved);
     }
   }
 

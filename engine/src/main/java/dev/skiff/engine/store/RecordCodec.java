@@ -79,4 +79,24 @@ final class RecordCodec {
     return new LayerRecord(Digest.parse(o.path("diffId").asText()), Digest.parse(o.path("blobDigest").asText()),
         o.path("blobSize").asLong(), o.path("size").asLong(), o.path("compression").asText(), links);
   }
+
+  static byte[] write(SnapshotRecord r) throws IOException {
+    ObjectNode o = MAPPER.createObjectNode();
+    o.put("key", r.key());
+    o.put("image", r.image());
+    o.put("baseManifest", r.baseManifest().toString());
+    r.inputs().forEach(o.putObject("inputs")::put);
+    o.put("created", r.created().toString());
+    o.put("size", r.size());
+    return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(o);
+  }
+
+  static SnapshotRecord readSnapshot(byte[] json) throws IOException {
+    JsonNode o = MAPPER.readTree(json);
+    java.util.Map<String, String> inputs = new java.util.LinkedHashMap<>();
+    o.path("inputs").fields().forEachRemaining(e -> inputs.put(e.getKey(), e.getValue().asText()));
+    return new SnapshotRecord(o.path("key").asText(), o.path("image").asText(),
+        Digest.parse(o.path("baseManifest").asText()), inputs, Instant.parse(o.path("created").asText()),
+        o.path("size").asLong());
+  }
 }

@@ -2,9 +2,7 @@ package dev.skiff.engine.wait;
 
 import dev.skiff.engine.runtime.Container;
 import dev.skiff.engine.runtime.ContainerException;
-import dev.skiff.engine.runtime.ContainerLogs;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeoutException;
 
@@ -38,7 +36,7 @@ public final class ContainerNotReadyException extends ContainerException {
     String state = exitCode.isPresent() ? "It exited with code " + exitCode.getAsInt()
         : container.isRunning() ? "It is still running" : "It has not started";
     String message = container + " is not ready: waited " + Durations.describe(waited) + " for " + awaited + "; "
-        + why + ". " + state + "." + logTail(container.logs());
+        + why + ". " + state + "." + container.logs().tail(LOG_LINES);
     return new ContainerNotReadyException(message, awaited, waited, exitCode);
   }
 
@@ -55,28 +53,6 @@ public final class ContainerNotReadyException extends ContainerException {
       // Keep what was read so far.
     }
     return container.exitCode();
-  }
-
-  private static String logTail(ContainerLogs logs) {
-    String stdout = lastLines(logs.stdout());
-    String stderr = lastLines(logs.stderr());
-    if (stdout.isEmpty() && stderr.isEmpty()) {
-      return " It printed nothing.";
-    }
-    StringBuilder tail = new StringBuilder();
-    if (!stdout.isEmpty()) {
-      tail.append("\nLast lines of its stdout:\n").append(stdout);
-    }
-    if (!stderr.isEmpty()) {
-      tail.append("\nLast lines of its stderr:\n").append(stderr);
-    }
-    return tail.toString();
-  }
-
-  private static String lastLines(String text) {
-    String[] lines = text.split("\n");
-    int from = Math.max(0, lines.length - LOG_LINES);
-    return text.isEmpty() ? "" : String.join("\n", Arrays.asList(lines).subList(from, lines.length));
   }
 
   /** What the strategy waited for. */

@@ -21,6 +21,7 @@ class ContainerSpecTest {
         .publish(PortBinding.tcp(6379)).publish(PortBinding.udp(53)).publishImageExposedPorts().exposeHostPorts(8080)
         .memory(dev.skiff.engine.cgroup.MemorySize.parse("64m")).memorySwap(dev.skiff.engine.cgroup.MemorySize.parse("128m"))
         .cpus(0.5).cpuShares(512).pidsLimit(100).ttySize(40, 120).stdinOpen(true)
+        .snapshot(true)
         .build();
   }
 

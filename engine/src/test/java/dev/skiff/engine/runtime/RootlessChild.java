@@ -28,7 +28,9 @@ import java.util.List;
  * as "KEY: VALUE" lines. {@code connect STORE REDIS BUSYBOX EXPOSED HIDDEN}: a busybox reaches a redis on a network
  * by its alias, a busybox reaches the host's port EXPOSED but not HIDDEN, and a stored network is refused; prints
  * "KEY: VALUE" lines too. {@code limits STORE IMAGE}: runs two containers with resource limits and prints
- * "limited: EXIT_CODE OUTPUT" for each.
+ * "limited: EXIT_CODE OUTPUT" for each. {@code snapshot STORE BUSYBOX}: starts two containers of one snapshot spec
+ * ({@link SnapshotIT#database}), changes snapshot files in one, prints what each sees as "KEY: VALUE" lines, then
+ * forgets the image, which removes the snapshot.
  */
 public final class RootlessChild {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -45,6 +47,7 @@ public final class RootlessChild {
         case "services" -> services(engine, args[2], args[3], Path.of(args[4]));
         case "connect" -> connect(engine, args[2], args[3], Integer.parseInt(args[4]), Integer.parseInt(args[5]));
         case "limits" -> limits(engine, args[2]);
+        case "snapshot" -> snapshot(engine, args[2]);
         default -> throw new IllegalArgumentException(Arrays.toString(args));
       }
     }
@@ -118,6 +121,27 @@ public final class RootlessChild {
         System.out.println("limited: " + c.waitFor(Duration.ofSeconds(60)) + " " + c.logs().stdout().strip());
       }
     }
+  }
+
+  private static void snapshot(Engine engine, String busybox) throws Exception {
+    ContainerSpec spec = ContainerSpec.builder(busybox).command("sh", "-c", SnapshotIT.INIT)
+        .waitingFor(Wait.forLogMessage("READY", 1)).snapshot(true).build();
+    try (Container a = engine.run(spec); Container b = engine.run(spec)) {
+      String script = "cat /data/initialised; ls -A /home; test -e /bin/vi || echo vi-gone;"
+          + " stat -c '%u:%g' /data/dir/file";
+      System.out.println("init-ran: " + (a.logs().stdout() + b.logs().stdout()).contains("INIT-RUN"));
+      String seenByA = a.exec("sh", "-c", script).stdout();
+      System.out.println("same: " + seenByA.equals(b.exec("sh", "-c", script).stdout()));
+      System.out.println("view: " + seenByA.lines().skip(1).toList());
+      ExecResult changed = a.exec("sh", "-c", "echo more >> /data/dir/file && rm /data/initialised && rm -r /home"
+          + " && mkdir /home && touch /home/mine && ls -A /home && stat -c '%u:%g' /data/dir/file");
+      System.out.println("changed: " + changed.exitCode() + " " + changed.stdout().lines().toList() + changed.stderr());
+      System.out.println("other: " + b.exec("sh", "-c", "cat /data/dir/file; ls -A /home; test -e /data/initialised"
+          + " && echo kept").stdout().lines().toList());
+    }
+    System.out.println("snapshots: " + engine.store().snapshots().list().size());
+    engine.remove(busybox);
+    System.out.println("after-rmi: " + engine.store().snapshots().list().size());
   }
 
   /** Redis's answer to PING on 127.0.0.1:PORT, retried while redis starts (the relay resets until it listens). */

@@ -186,6 +186,23 @@ class RootlessIT {
   }
 
   @Test
+  void snapshotsKeepWhiteoutsOpaqueDirectoriesAndOwnersRootless() throws Exception {
+    Path store = userStore("snapshot");
+    ChildResult child = child("snapshot", store.toString(), BUSYBOX);
+    assertThat(child.status).as("child JVM (stderr: %s)", child.stderr).isZero();
+    assertThat(child.stdout.lines()).containsExactly(
+        "init-ran: false",
+        "same: true",
+        "view: [only, vi-gone, 1000:1000]",
+        "changed: 0 [mine, 1000:1000]",
+        "other: [x, only, kept]",
+        "snapshots: 1",
+        "after-rmi: 0");
+    assertThat(list(store.resolve("snapshots"))).as("snapshots left after rmi").isEmpty();
+    assertThat(list(store.resolve("containers"))).as("container dirs left").isEmpty();
+  }
+
+  @Test
   void theNextEngineRemovesWhatADeadJvmsContainerWroteAsAnotherUser() throws Exception {
     Path store = userStore("hold");
     Process holder = start("hold", store.toString(), BUSYBOX);
