@@ -5,7 +5,9 @@ import dev.skiff.engine.image.ImageConfig;
 import dev.skiff.engine.network.Membership;
 import dev.skiff.engine.wait.ContainerNotReadyException;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -299,7 +301,16 @@ public final class Container implements AutoCloseable {
       throw new IllegalStateException("Container " + name + " must have exited before its files are moved");
     }
     session.close();
-    java.nio.file.Files.move(directory.upper(), target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    try {
+      session.launcherExit().get(10, TimeUnit.SECONDS); // it lets the overlay's mount go on its way out
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ContainerException("Interrupted while waiting for the launcher of " + name + " to exit", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new ContainerException("The launcher of " + name + " did not exit within 10 s of its container; its"
+          + " files stay where they are", e);
+    }
+    Files.move(directory.upper(), target, StandardCopyOption.ATOMIC_MOVE);
   }
 
   /** Sends {@code signal} (e.g. {@code SIGHUP}, {@code HUP} or {@code 1}) to the container's PID 1. */
