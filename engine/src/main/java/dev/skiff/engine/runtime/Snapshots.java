@@ -7,10 +7,13 @@ import dev.skiff.engine.store.SnapshotRecord;
 import dev.skiff.engine.store.SnapshotStore;
 import dev.skiff.engine.store.StoreLock;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +34,7 @@ final class Snapshots {
   private final ImageStore images;
   private final SnapshotStore snapshots;
   private final boolean rootless;
-  private final java.util.Set<String> failed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Set<String> failed = ConcurrentHashMap.newKeySet();
 
   Snapshots(ContainerRuntime runtime, ImageStore images, boolean rootless) {
     this.runtime = runtime;
@@ -95,7 +98,7 @@ final class Snapshots {
       return Optional.empty();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException("Interrupted while stopping the seed container of " + spec.image());
+      throw new InterruptedIOException("Interrupted while stopping the seed container of " + spec.image());
     } finally {
       try {
         seed.remove();
