@@ -118,7 +118,7 @@ public final class MemoryBenchmark implements Callable<Integer> {
               + " containers, minus that of a baseline JVM that loaded nothing of Skiff (same java, flags"
               + (memory.jvmOptions.isEmpty() ? " (JVM defaults)" : " " + memory.jvmOptions) + " and class path;"
               + " both after System.gc() and 0.5 s), plus the RSS of the engine's launcher processes (one per"
-              + " container, and the launcher server that forks them). The containers' own processes count on neither side. Medians: baseline JVM "
+              + " container, the launcher server that forks them and its one spare launcher). The containers' own processes count on neither side. Medians: baseline JVM "
               + baseline.summary() + ", Skiff's JVM " + jvm.summary() + ", launchers " + launchers.summary() + ".",
           "Docker's figure: the RSS of every process whose command line names the private daemon's work directory"
               + " (dockerd, its containerd, one containerd-shim-runc-v2 per container), read 1 s after the last"
