@@ -295,6 +295,37 @@ class CliIT {
   }
 
   @Test
+  void rmiAndPruneLeaveTheFilesOfADetachedContainer() throws Exception {
+    String busybox = registry + "/library/busybox:1.35";
+    Result run = skiff("run", "-d", "--name", "held", busybox, "sleep", "1000");
+    assertThat(run.code()).as(run.err()).isZero();
+    String listing = skiff("exec", "held", "ls", "/bin").out();
+    assertThat(listing).contains("sleep");
+
+    Result refused = skiff("rmi", busybox);
+    assertThat(refused.code()).isEqualTo(1);
+    assertThat(refused.err()).contains("skiff: Cannot remove " + busybox + ": container(s) held of the store use its"
+        + " files").contains("skiff rm -f held").contains("skiff rmi --force");
+    assertThat(skiff("images", "-q").out().strip()).isEqualTo(busybox);
+
+    Result forced = skiff("rmi", "--force", busybox);
+    assertThat(forced.code()).as(forced.err()).isZero();
+    assertThat(forced.out()).isEqualTo("Removed " + busybox + "; its files stay until container(s) held are removed\n");
+    Result prune = skiff("prune");
+    assertThat(prune.out()).isEqualTo("Removed 2 blobs, 0 layers, 0 fixups, 0 snapshots, 0 leftovers\n"
+        + "Kept 1 layers, 0 fixups, 0 snapshots in use by 1 containers (skiff ps -a)\n");
+    Result after = skiff("exec", "held", "ls", "/bin");
+    assertThat(after.code()).as(after.err()).isZero();
+    assertThat(after.out()).isEqualTo(listing);
+
+    assertThat(skiff("rm", "-f", "held").code()).isZero();
+    assertThat(skiff("prune").out()).isEqualTo("Removed 0 blobs, 1 layers, 0 fixups, 0 snapshots, 0 leftovers\n");
+    try (var layers = Files.list(store.resolve("layers/sha256"))) {
+      assertThat(layers).isEmpty();
+    }
+  }
+
+  @Test
   void containersOfAnotherJvmAreReachable() throws Exception {
     String busybox = registry + "/library/busybox:1.35";
     try (Engine engine = Engine.create(EngineConfig.builder().store(store).build());

@@ -19,6 +19,7 @@ import dev.skiff.engine.runtime.ContainerException;
 import dev.skiff.engine.runtime.ContainerRuntime;
 import dev.skiff.engine.runtime.ContainerSpec;
 import dev.skiff.engine.runtime.UserNamespace;
+import dev.skiff.engine.store.ImageInUseException;
 import dev.skiff.engine.store.ImageRecord;
 import dev.skiff.engine.store.ImageStore;
 import java.io.IOException;
@@ -252,9 +253,29 @@ public final class Engine implements AutoCloseable {
   /** An image in the store together with its parsed config. */
   public record StoredImage(ImageRecord record, ImageConfig config) {}
 
-  /** Forgets an image; {@link #prune()} then frees its content unless another image shares it. */
+  /**
+   * Forgets an image (and its snapshots, unless another reference names the same manifest); {@link #prune()} then
+   * frees its content unless another image shares it.
+   *
+   * @return whether it was in the store
+   * @throws ImageInUseException when containers of the store (in any process) use files only this image keeps:
+   *     remove them first, or use {@link #remove(String, boolean)} with force
+   */
   public boolean remove(String reference) throws IOException {
-    return store.removeImage(ImageReference.parse(reference).toString());
+    return remove(reference, false);
+  }
+
+  /**
+   * Forgets an image as {@link #remove(String)} does; with {@code force} even when containers use it, whose files
+   * (layers, snapshots) then stay until those containers are removed, and a prune after that frees them.
+   */
+  public boolean remove(String reference, boolean force) throws IOException {
+    return store.removeImage(ImageReference.parse(reference).toString(), runtime::uses, force);
+  }
+
+  /** The names of the containers of the store that use files only the image {@code reference} keeps. */
+  public List<String> containersUsing(String reference) throws IOException {
+    return store.containersUsing(ImageReference.parse(reference).toString(), runtime::uses);
   }
 
   /** The container runtime: containers of this store, including those other processes run. */
@@ -262,9 +283,12 @@ public final class Engine implements AutoCloseable {
     return runtime;
   }
 
-  /** Removes content no image references. */
+  /**
+   * Removes content no image references, except the layers and snapshots that containers of the store (in any
+   * process, running or not yet removed) stack: those stay until the containers are removed.
+   */
   public ImageStore.PruneResult prune() throws IOException {
-    return store.prune();
+    return store.prune(runtime::uses);
   }
 
   @Override

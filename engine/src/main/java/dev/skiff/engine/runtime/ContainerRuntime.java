@@ -8,8 +8,10 @@ import dev.skiff.engine.fs.TreeRemover;
 import dev.skiff.engine.image.ImageConfig;
 import dev.skiff.engine.network.Membership;
 import dev.skiff.engine.network.NetworkNamespaces;
+import dev.skiff.engine.store.ContainerUse;
 import dev.skiff.engine.store.ImageRecord;
 import dev.skiff.engine.store.ImageStore;
+import dev.skiff.engine.store.StoreLock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -110,6 +112,13 @@ public final class ContainerRuntime implements AutoCloseable {
    */
   public Container create(ContainerSpec spec, ImageRecord image, ImageConfig config) throws IOException {
     StartTrace.mark("create.begin");
+    // A prune keeps what container.json records: none may run between finding the layers and recording them.
+    try (StoreLock creating = store.sharedUse()) {
+      return createUnderLock(spec, image, config);
+    }
+  }
+
+  private Container createUnderLock(ContainerSpec spec, ImageRecord image, ImageConfig config) throws IOException {
     Optional<Path> snapshot = spec.snapshot() ? snapshots.lowerFor(spec, image, config) : Optional.empty();
     List<Path> layersTopFirst = new ArrayList<>(store.rootfsLayers(image));
     java.util.Collections.reverse(layersTopFirst);
@@ -340,6 +349,15 @@ public final class ContainerRuntime implements AutoCloseable {
       exiting.add(exit);
       exit.whenComplete((x, e) -> exiting.remove(exit));
     }
+  }
+
+  /**
+   * Every container of the store that has recorded the directories it stacks, whichever process runs it, with
+   * those directories: what {@link ImageStore#prune} must keep. Containers of JVMs that died since this runtime
+   * opened count until a runtime opens again and removes them.
+   */
+  public List<ContainerUse> uses() throws IOException {
+    return stored.uses();
   }
 
   /** Every container of the store, newest first, whichever process runs it (for {@code skiff ps}). */

@@ -1,11 +1,14 @@
 package dev.skiff.engine.runtime;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.skiff.engine.fs.TreeRemover;
+import dev.skiff.engine.store.ContainerUse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,6 +49,27 @@ final class StoredContainers {
     }
     all.sort(Comparator.comparing(ContainerInfo::created).reversed());
     return all;
+  }
+
+  /**
+   * Each container with the directories it stacks, as its container.json records them; a container still being
+   * created has recorded none yet (its creation holds the store's shared lock until it has).
+   */
+  List<ContainerUse> uses() throws IOException {
+    List<ContainerUse> uses = new ArrayList<>();
+    try (Stream<Path> dirs = Files.list(containers)) {
+      for (Path dir : (Iterable<Path>) dirs::iterator) {
+        JsonNode json;
+        try {
+          json = ContainerDirectory.of(dir, remover).read();
+        } catch (NoSuchFileException e) {
+          continue; // being created, or removed just now
+        }
+        uses.add(new ContainerUse(json.path("id").asText(), json.path("name").asText(),
+            ContainerRecords.execDefaults(json).layersTopFirst()));
+      }
+    }
+    return uses;
   }
 
   /** The container named {@code idOrName}, or whose id starts with it. */
@@ -100,7 +124,7 @@ final class StoredContainers {
       java.util.function.Consumer<Process> attach, CountDownLatch drained) throws IOException, InterruptedException {
     long pid = runningPid(c, "exec " + spec);
     ContainerDirectory dir = directory(c);
-    com.fasterxml.jackson.databind.JsonNode json = dir.read();
+    JsonNode json = dir.read();
     ExecLauncher launcher = new ExecLauncher(runtime, dir.path(), c.name(),
         () -> ContainerRecords.cgroup(json).directories());
     LauncherSession session;

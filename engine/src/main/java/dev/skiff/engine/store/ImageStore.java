@@ -35,10 +35,15 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * <p>Everything appears by an atomic rename, so a reader never sees half of anything. Pulls hold the store's
- * {@linkplain #sharedUse() shared lock}; {@link #prune()} takes it exclusively.
+ * {@linkplain #sharedUse() shared lock}, as do container creations until the container has recorded the directories
+ * it stacks; {@link #prune} takes it exclusively, and keeps what containers stack.
  */
 public final class ImageStore {
   private static final Logger LOG = LoggerFactory.getLogger(ImageStore.class);
+
+  private static final String BLOBS = "blobs/sha256";
+  private static final String LAYERS = "layers/sha256";
+  private static final String FIXUPS = "fixups/sha256";
 
   private final Path root;
   private final TreeRemover remover;
@@ -47,7 +52,7 @@ public final class ImageStore {
   private ImageStore(Path root, TreeRemover remover) {
     this.root = root;
     this.remover = remover;
-    this.snapshots = new SnapshotStore(this, root.resolve("snapshots"), remover);
+    this.snapshots = new SnapshotStore(this, root.resolve(SnapshotStore.DIR), remover);
   }
 
   /** Opens (creating if needed) the store at {@code root}. */
@@ -102,7 +107,10 @@ public final class ImageStore {
 
   // ---- locks
 
-  /** Held while pulling or publishing a snapshot: many at once, but no prune underneath them. */
+  /**
+   * Held while pulling, publishing a snapshot, or creating a container until it has recorded what it stacks: many at
+   * once, but no prune underneath them.
+   */
   public StoreLock sharedUse() throws IOException {
     return StoreLock.acquire(root.resolve("locks/store.lock"), true);
   }
@@ -232,15 +240,75 @@ public final class ImageStore {
   }
 
   /**
-   * Forgets an image, and the snapshots on it unless another recorded reference names the same manifest; its
-   * content stays until {@link #prune()}. Returns whether it was recorded.
+   * Forgets an image, and the snapshots on it unless another recorded reference names the same manifest or a
+   * container stacks them; its content stays until {@link #prune}. Returns whether it was recorded.
+   *
+   * @param containers the store's containers: none may be left stacking files no image record keeps
+   * @param force forget it even so; what those containers use then stays until they are gone
+   * @throws ImageInUseException when containers use files only this record keeps, and not {@code force}
    */
-  public boolean removeImage(String reference) throws IOException {
+  public boolean removeImage(String reference, ContainerUse.Source containers, boolean force) throws IOException {
+    Optional<ImageRecord> image = image(reference);
+    if (image.isEmpty()) {
+      return false;
+    }
+    if (!force) {
+      List<String> users = containersUsing(image.get(), containers.current());
+      if (!users.isEmpty()) {
+        throw new ImageInUseException(reference, users);
+      }
+    }
     boolean removed = Files.deleteIfExists(imagePath(reference));
-    if (removed) {
-      snapshots.removeUnlessBasedOn(recordedManifests());
+    if (removed && !snapshotsOfGoneImages().isEmpty()) {
+      // exclusively: a container being created from one of them has recorded it once this lock is ours
+      try (StoreLock ignored = exclusiveUse()) {
+        removeSnapshotsOfGoneImages(EntryUsers.of(root, containers.current()), new HashSet<>());
+      }
     }
     return removed;
+  }
+
+  /**
+   * The names of the containers that stack files of {@code reference} which no other image record keeps (its own
+   * layers and fixups, and its snapshots unless another reference names its manifest); empty when it is not recorded.
+   */
+  public List<String> containersUsing(String reference, ContainerUse.Source containers) throws IOException {
+    Optional<ImageRecord> image = image(reference);
+    return image.isEmpty() ? List.of() : containersUsing(image.get(), containers.current());
+  }
+
+  private List<String> containersUsing(ImageRecord image, List<ContainerUse> containers) throws IOException {
+    if (containers.isEmpty()) {
+      return List.of();
+    }
+    Set<Path> orphaned = entriesOf(image);
+    boolean manifestStays = false;
+    for (ImageRecord other : images()) {
+      if (!other.reference().equals(image.reference())) {
+        orphaned.removeAll(entriesOf(other));
+        manifestStays |= other.manifestDigest().equals(image.manifestDigest());
+      }
+    }
+    if (!manifestStays) {
+      for (SnapshotRecord s : snapshots.list()) {
+        if (s.baseManifest().equals(image.manifestDigest())) {
+          orphaned.add(SnapshotStore.entry(s.key()));
+        }
+      }
+    }
+    return List.copyOf(EntryUsers.of(root, containers).users(orphaned));
+  }
+
+  /** The image's layer and fixup entries, relative to the root (a fixup entry may not exist). */
+  private static Set<Path> entriesOf(ImageRecord image) {
+    Set<Path> entries = new HashSet<>();
+    Digest chain = null;
+    for (ImageRecord.Layer layer : image.layers()) {
+      chain = LayerChain.next(chain, layer.diffId());
+      entries.add(Path.of(LAYERS, layer.diffId().hex()));
+      entries.add(Path.of(FIXUPS, chain.hex()));
+    }
+    return entries;
   }
 
   private Set<Digest> recordedManifests() throws IOException {
@@ -282,42 +350,83 @@ public final class ImageStore {
 
   // ---- prune
 
-  /** What {@link #prune()} removed. */
-  public record PruneResult(int blobs, int layers, int fixups, int temps, int snapshots) {}
+  /**
+   * What {@link #prune} removed, and what it kept only because containers use it.
+   *
+   * @param kept entries no image record references that containers of the store stack
+   */
+  public record PruneResult(int blobs, int layers, int fixups, int temps, int snapshots, Kept kept) {}
+
+  /** Layers, fixups and snapshots kept for the {@code containers} that stack them; they go once those are removed. */
+  public record Kept(int layers, int fixups, int snapshots, int containers) {}
 
   /**
    * Removes snapshots whose image is gone (and snapshot debris), then every blob, layer and fixup that no image
-   * record references, and work left by dead processes. Waits for running pulls and snapshot publications (in any
-   * JVM) to finish first. The layers of the remaining snapshots are kept, as their images are.
+   * record references, and work left by dead processes. Layers, fixups and snapshots that a container of the store
+   * stacks stay, whatever the records say: a running container's overlay needs them. Waits for running pulls,
+   * container creations and snapshot publications (in any JVM) to finish first, and reads {@code containers} after.
    */
-  public PruneResult prune() throws IOException {
+  public PruneResult prune(ContainerUse.Source containers) throws IOException {
     try (StoreLock ignored = exclusiveUse()) {
-      int snapshotsRemoved = snapshots.removeUnlessBasedOn(recordedManifests()) + snapshots.removeDebris();
+      EntryUsers used = EntryUsers.of(root, containers.current());
+      Set<Path> kept = new HashSet<>();
+      int snapshotsRemoved = removeSnapshotsOfGoneImages(used, kept) + snapshots.removeDebris();
       Set<String> keep = new HashSet<>();
       for (ImageRecord image : images()) {
         keep.add(image.manifestDigest().hex());
         keep.add(image.configDigest().hex());
         image.indexDigest().ifPresent(d -> keep.add(d.hex()));
-        Digest chain = null;
-        for (ImageRecord.Layer layer : image.layers()) {
-          keep.add(layer.diffId().hex());
-          chain = LayerChain.next(chain, layer.diffId());
-          keep.add(chain.hex());
-        }
+        entriesOf(image).forEach(entry -> keep.add(entry.getFileName().toString()));
       }
-      int blobs = removeUnreferenced(root.resolve("blobs/sha256"), keep);
-      int layers = removeUnreferenced(root.resolve("layers/sha256"), keep);
-      int fixups = removeUnreferenced(root.resolve("fixups/sha256"), keep);
+      int blobs = removeUnreferenced(BLOBS, keep, used, kept);
+      int layers = removeUnreferenced(LAYERS, keep, used, kept);
+      int fixups = removeUnreferenced(FIXUPS, keep, used, kept);
       int temps = removeTemps();
-      return new PruneResult(blobs, layers, fixups, temps, snapshotsRemoved);
+      Kept forContainers = new Kept(count(kept, LAYERS), count(kept, FIXUPS), count(kept, SnapshotStore.DIR),
+          used.users(kept).size());
+      if (forContainers.containers() > 0) {
+        LOG.info("Prune kept {} layer(s), {} fixup(s) and {} snapshot(s) in use by {} container(s) of the store",
+            forContainers.layers(), forContainers.fixups(), forContainers.snapshots(), forContainers.containers());
+      }
+      return new PruneResult(blobs, layers, fixups, temps, snapshotsRemoved, forContainers);
     }
   }
 
-  private int removeUnreferenced(Path dir, Set<String> keep) throws IOException {
+  private static int count(Set<Path> entries, String dir) {
+    return (int) entries.stream().filter(e -> e.getParent().equals(Path.of(dir))).count();
+  }
+
+  /** The snapshots whose base manifest no image record names. */
+  private List<SnapshotRecord> snapshotsOfGoneImages() throws IOException {
+    Set<Digest> manifests = recordedManifests();
+    return snapshots.list().stream().filter(s -> !manifests.contains(s.baseManifest())).toList();
+  }
+
+  /** Removes the snapshots of gone images that no container stacks; adds those kept to {@code kept}. */
+  private int removeSnapshotsOfGoneImages(EntryUsers used, Set<Path> kept) throws IOException {
+    Set<String> unused = new HashSet<>();
+    for (SnapshotRecord s : snapshotsOfGoneImages()) {
+      Path entry = SnapshotStore.entry(s.key());
+      if (used.used(entry)) {
+        kept.add(entry);
+      } else {
+        unused.add(s.key());
+      }
+    }
+    return snapshots.removeIf(s -> unused.contains(s.key()));
+  }
+
+  private int removeUnreferenced(String dir, Set<String> keep, EntryUsers used, Set<Path> kept) throws IOException {
     int removed = 0;
-    try (Stream<Path> entries = Files.list(dir)) {
+    try (Stream<Path> entries = Files.list(root.resolve(dir))) {
       for (Path p : (Iterable<Path>) entries::iterator) {
-        if (!keep.contains(p.getFileName().toString())) {
+        Path entry = Path.of(dir, p.getFileName().toString());
+        if (keep.contains(p.getFileName().toString())) {
+          continue;
+        }
+        if (used.used(entry)) {
+          kept.add(entry);
+        } else {
           remover.remove(p);
           removed++;
         }

@@ -1,7 +1,6 @@
 package dev.skiff.engine.store;
 
 import dev.skiff.engine.fs.TreeRemover;
-import dev.skiff.engine.hash.Digest;
 import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
@@ -15,7 +14,6 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -30,6 +28,8 @@ import org.slf4j.LoggerFactory;
 public final class SnapshotStore {
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotStore.class);
   private static final String RECORD = "snapshot.json";
+  /** Where the snapshots are, relative to the store's root. */
+  static final String DIR = "snapshots";
 
   private final ImageStore images;
   private final Path dir;
@@ -104,9 +104,9 @@ public final class SnapshotStore {
     return list;
   }
 
-  /** Removes the snapshots whose base image is none of {@code manifests}; returns how many. */
-  public int removeUnlessBasedOn(Set<Digest> manifests) throws IOException {
-    return removeIf(s -> !manifests.contains(s.baseManifest()));
+  /** The directory of snapshot {@code key}, relative to the store's root. */
+  static Path entry(String key) {
+    return Path.of(DIR, checked(key));
   }
 
   /** Removes the complete snapshots {@code which} selects; returns how many. */

@@ -11,6 +11,8 @@ import dev.skiff.engine.image.ImageNameSubstitution;
 import dev.skiff.engine.image.ImageReference;
 import dev.skiff.engine.image.Platform;
 import dev.skiff.engine.layer.RootfsFlattener;
+import dev.skiff.engine.store.ContainerUse;
+import dev.skiff.engine.store.ImageInUseException;
 import dev.skiff.engine.store.ImageRecord;
 import dev.skiff.engine.store.ImageStore;
 import dev.skiff.engine.testing.TestEnvironment;
@@ -270,6 +272,38 @@ class PullIT {
       try (Stream<Path> tmp = Files.list(store.resolve("tmp"))) {
         assertThat(tmp).isEmpty();
       }
+    }
+  }
+
+  @Test
+  void pruneAndRemoveKeepWhatContainersStackEvenThroughALinkedStore(@TempDir Path dir) throws IOException {
+    Path root = Files.createDirectory(dir.resolve("store"));
+    Path link = Files.createSymbolicLink(dir.resolve("link"), root);
+    try (Engine engine = engine(root)) {
+      ImageStore store = engine.store();
+      engine.pull(image("library/busybox:1.35"));
+      ImageRecord zstd = engine.pull(image("skiff-test/zstd:1")); // its one layer is busybox's
+      ImageRecord layers = engine.pull(image("skiff-test/layers:1"));
+      // as a container of another process that opened the store through the link records them
+      List<Path> stacked = store.rootfsLayers(layers).stream().map(p -> link.resolve(root.relativize(p))).toList();
+      ContainerUse.Source containers = () -> List.of(new ContainerUse("0".repeat(64), "linked", stacked));
+
+      assertThat(store.containersUsing(zstd.reference(), containers)).isEmpty();
+      assertThat(store.removeImage(zstd.reference(), containers, false)).isTrue();
+      assertThatThrownBy(() -> store.removeImage(layers.reference(), containers, false))
+          .isInstanceOf(ImageInUseException.class).hasMessageContaining("container(s) linked of the store");
+      assertThat(store.removeImage(layers.reference(), containers, true)).isTrue();
+
+      ImageStore.PruneResult kept = store.prune(containers);
+      assertThat(kept.layers()).isZero();
+      assertThat(kept.fixups()).isZero();
+      assertThat(kept.kept()).isEqualTo(new ImageStore.Kept(3, 1, 0, 1));
+      assertThat(stacked).allMatch(Files::isDirectory);
+
+      ImageStore.PruneResult freed = store.prune(ContainerUse.Source.NONE);
+      assertThat(freed.layers()).isEqualTo(3);
+      assertThat(freed.fixups()).isEqualTo(1);
+      assertThat(stacked).noneMatch(Files::exists);
     }
   }
 
