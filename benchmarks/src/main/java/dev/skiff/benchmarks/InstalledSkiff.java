@@ -1,7 +1,7 @@
 package dev.skiff.benchmarks;
 
+import dev.skiff.engine.fs.TreeDeleter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +11,6 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * Skiff's jars the way its users have them: installed in a local Maven repository, so that a user's project (the
@@ -38,7 +37,7 @@ final class InstalledSkiff {
       throw new IOException("No local Maven repository at " + userRepository + ": build Skiff once (./dev test) so"
           + " that its dependencies are there, or pass --maven-repository DIR");
     }
-    deleteTree(repository);
+    TreeDeleter.delete(repository);
     linkTree(userRepository, repository);
     MavenSuite install = new MavenSuite("Skiff install", root, List.of("-pl", "examples", "-am",
         "-Dmaven.repo.local=" + repository, "-DskipTests"), Optional.empty(), Map.of());
@@ -67,22 +66,5 @@ final class InstalledSkiff {
         return FileVisitResult.CONTINUE;
       }
     });
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> {
-        try {
-          Files.delete(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
-    }
   }
 }

@@ -131,9 +131,11 @@ final class LauncherSession implements AutoCloseable {
       String first;
       PublishedPorts ports = PublishedPorts.NONE;
       try {
-        ByteBuffer framed = ByteBuffer.wrap(started.specGiven() ? new byte[0] : frame);
-        while (framed.hasRemaining()) {
-          control.write(framed);
+        if (!started.specGiven()) {
+          ByteBuffer framed = ByteBuffer.wrap(frame);
+          while (framed.hasRemaining()) {
+            control.write(framed);
+          }
         }
         StartTrace.mark("start.specSent");
         events = new BufferedReader(new InputStreamReader(Channels.newInputStream(control), StandardCharsets.UTF_8));
