@@ -22,6 +22,7 @@ import dev.skiff.engine.runtime.UserNamespace;
 import dev.skiff.engine.store.ImageInUseException;
 import dev.skiff.engine.store.ImageRecord;
 import dev.skiff.engine.store.ImageStore;
+import dev.skiff.engine.store.StoreLock;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayList;
@@ -197,10 +198,13 @@ public final class Engine implements AutoCloseable {
    */
   public Container create(ContainerSpec spec) throws IOException {
     ContainerSpec allowed = spec.snapshot() && !config.snapshots() ? spec.toBuilder().snapshot(false).build() : spec;
-    ImageRecord image = pull(spec.image());
-    byte[] config = store.blob(image.configDigest()).orElseThrow(() -> new IOException(
-        "The config of " + spec.image() + " is missing from the store at " + store.root() + "; pull the image again."));
-    return runtime.create(allowed, image, ImageConfig.parse(config, spec.image()));
+    // One hold of the store's file lock for the pull check and the creation, which take it too: no prune between them.
+    try (StoreLock using = store.sharedUse()) {
+      ImageRecord image = pull(spec.image());
+      byte[] config = store.blob(image.configDigest()).orElseThrow(() -> new IOException("The config of "
+          + spec.image() + " is missing from the store at " + store.root() + "; pull the image again."));
+      return runtime.create(allowed, image, ImageConfig.parse(config, spec.image()));
+    }
   }
 
   /**
