@@ -25,16 +25,33 @@
 
 #define MAX_PENDING 256
 
-/* Read ends that the JVM has not opened yet, by launcher pid. */
-static struct { pid_t pid; int out, err; } pending[MAX_PENDING];
+/*
+ * Read ends that the JVM has not opened yet, by launcher pid. Once "forked" names them they stay open until the JVM
+ * says "opened", even if the launcher has exited meanwhile: its last words (why it failed) are in those pipes.
+ */
+static struct { pid_t pid; int out, err, reported; } pending[MAX_PENDING];
 
-static void forget_pipes(pid_t pid) {
+static void close_pending(size_t i) {
+  close(pending[i].out);
+  close(pending[i].err);
+  pending[i].pid = 0;
+  pending[i].reported = 0;
+}
+
+/* The JVM has its own copies of PID's read ends. */
+static void pipes_opened(pid_t pid) {
   for (size_t i = 0; i < MAX_PENDING; i++) {
-    if (pending[i].pid == pid) {
-      close(pending[i].out);
-      close(pending[i].err);
-      pending[i].pid = 0;
+    if (pending[i].pid == pid && pending[i].reported) {
+      close_pending(i);
+      return;
     }
+  }
+}
+
+/* PID's exit was reaped: pipes nobody was told about go now, the others wait for "opened". */
+static void launcher_exited(pid_t pid) {
+  for (size_t i = 0; i < MAX_PENDING; i++) {
+    if (pending[i].pid == pid && !pending[i].reported) close_pending(i);
   }
 }
 
@@ -47,6 +64,7 @@ static struct { pid_t pid; int path_fd, out, err; } spare = {0, -1, -1, -1};
 
 /* Reads its control socket's path from the server, then runs as that container's launcher, its spec next on the pipe. */
 static _Noreturn void spare_main(int path_fd) {
+  report_init(2);  /* not the server's socket, closed here: until it connects, stderr is its only channel */
   char path[4096];
   size_t len = 0;
   for (;;) {  /* a byte at a time: the spec that follows is the launcher's to read */
@@ -160,11 +178,12 @@ static void spawn(int control, int sigfd, const char *socket_path, char *buf, si
                  && write_all(spare.path_fd, "\n", 1) == 0 && write_all(spare.path_fd, frame, h + n) == 0;
     int saved = errno;
     close(spare.path_fd);
-    pending[slot].pid = pid;  /* its pipes are forgotten when its exit is reaped */
+    pending[slot].pid = pid;  /* not handed: its pipes are closed when its exit is reaped */
     pending[slot].out = spare.out;
     pending[slot].err = spare.err;
     spare.pid = 0;
     if (handed) {
+      pending[slot].reported = 1;
       report_line("forked %d %d %d\n", (int)pid, pending[slot].out, pending[slot].err);
       fork_spare(control, sigfd);  /* for the next start, while this one runs; on failure the next spawn forks */
       break;
@@ -209,7 +228,7 @@ int server_main(const char *control_socket, const char *join) {
           spare.pid = 0;
           continue;
         }
-        forget_pipes(pid);
+        launcher_exited(pid);
         report_line("exited %d %d\n", (int)pid, status);
       }
     }
@@ -233,7 +252,7 @@ int server_main(const char *control_socket, const char *join) {
         memmove(buf, nl + 1, len);
         int pid;
         if (!strncmp(line, "spawn ", 6)) spawn(control, sigfd, line + 6, buf, &len);
-        else if (sscanf(line, "opened %d", &pid) == 1) forget_pipes(pid);
+        else if (sscanf(line, "opened %d", &pid) == 1) pipes_opened(pid);
       }
       if (len == sizeof buf - 1) len = 0;  /* an overlong line: drop it */
     }

@@ -5,8 +5,22 @@ import static dev.skiff.engine.runtime.ContainerIT.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.BufferedReader;
+import java.io.FileInputStream;
+import java.io.InputStreamReader;
+import java.lang.ProcessBuilder.Redirect;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The launcher server keeps one launcher forked ahead (a spare) and hands each start's spec to it. */
 class LauncherServerIT extends RuntimeIT {
@@ -38,5 +52,42 @@ class LauncherServerIT extends RuntimeIT {
     assertThat(server().pid()).as("the same server").isEqualTo(server.pid());
     await().atMost(TIMEOUT).until(() -> server.children().count() == 1);
     assertThat(server.children().findFirst().orElseThrow().pid()).isNotEqualTo(spare.pid());
+  }
+
+  @Test
+  void aLaunchersPipesOutliveItsExitUntilTheEngineOpensThem(@TempDir Path dir) throws Exception {
+    LauncherBinary binary = LauncherBinary.extract(dir.resolve("bin"));
+    Path socket = dir.resolve("server.sock");
+    Process server;
+    try (ServerSocketChannel listening = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      listening.bind(UnixDomainSocketAddress.of(socket));
+      server = binary.start(exe -> new ProcessBuilder(exe, "serve", socket.toString())
+          .redirectOutput(Redirect.DISCARD).redirectError(Redirect.DISCARD));
+      try (SocketChannel control = listening.accept()) {
+        BufferedReader replies = new BufferedReader(new InputStreamReader(Channels.newInputStream(control),
+            StandardCharsets.US_ASCII));
+        String nobody = dir.resolve("nobody-listens.sock").toString();
+        write(control, "spawn " + nobody + "\n1\n\0");
+        String[] forked = replies.readLine().split(" ");
+        assertThat(forked[0]).isEqualTo("forked");
+
+        // The launcher cannot connect and exits at once; the engine opens its pipes only after that exit.
+        assertThat(replies.readLine()).startsWith("exited " + forked[1] + " ");
+        String fds = "/proc/" + server.pid() + "/fd/";
+        try (FileInputStream stderr = new FileInputStream(fds + forked[3])) {
+          write(control, "opened " + forked[1] + "\n");
+          assertThat(new BufferedReader(new InputStreamReader(stderr, StandardCharsets.UTF_8)).readLine())
+              .startsWith("error\tconnect\t" + nobody + "\t");
+        }
+      }
+    }
+    assertThat(server.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("the server ends at EOF").isTrue();
+  }
+
+  private static void write(SocketChannel channel, String text) throws Exception {
+    ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+    while (bytes.hasRemaining()) {
+      channel.write(bytes);
+    }
   }
 }
