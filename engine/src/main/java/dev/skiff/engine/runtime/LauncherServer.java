@@ -37,7 +37,7 @@ final class LauncherServer implements AutoCloseable {
 
   private final Process process;
   private final SocketChannel control;
-  private final BlockingQueue<String> replies = new LinkedBlockingQueue<>();
+  private final BlockingQueue<Reply> replies = new LinkedBlockingQueue<>();
   private final Map<Long, CompletableFuture<Integer>> exits = new ConcurrentHashMap<>();
   private volatile boolean alive = true;
 
@@ -81,14 +81,15 @@ final class LauncherServer implements AutoCloseable {
     byte[] both = Arrays.copyOf(request, request.length + spec.length);
     System.arraycopy(spec, 0, both, request.length, spec.length);
     send(both);
-    String reply;
+    Reply answer;
     try {
-      reply = replies.poll(REPLY_SECONDS, TimeUnit.SECONDS);
+      answer = replies.poll(REPLY_SECONDS, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ContainerException("Interrupted while the launcher server forked a launcher for " + socket, e);
     }
-    if (reply == null || !reply.startsWith("forked ")) {
+    String reply = answer == null ? null : answer.line();
+    if (reply == null || answer.exit() == null) {
       throw new ContainerException("The launcher server (pid " + process.pid() + ") could not fork a launcher for "
           + socket + ": " + (reply == null ? "no answer within " + REPLY_SECONDS + " s" : reply.replace('\t', ' ')));
     }
@@ -106,7 +107,7 @@ final class LauncherServer implements AutoCloseable {
     } finally {
       send("opened " + pid + "\n");
     }
-    return new ForkedLauncher(pid, stdout, stderr, exits.get(pid));
+    return new ForkedLauncher(pid, stdout, stderr, answer.exit());
   }
 
   private void send(String line) throws IOException {
@@ -130,24 +131,29 @@ final class LauncherServer implements AutoCloseable {
           if (exit != null) {
             exit.complete(ForkedLauncher.exitValue(Integer.parseInt(f[2])));
           }
+        } else if (line.startsWith("forked ") && f.length == 4) {
+          // Registered before its exit can be reported, and handed over with the reply: the exit may come first.
+          CompletableFuture<Integer> exit = new CompletableFuture<>();
+          exits.put(Long.parseLong(f[1]), exit);
+          replies.add(new Reply(line, exit));
         } else {
-          if (line.startsWith("forked ")) {
-            exits.put(Long.parseLong(f[1]), new CompletableFuture<>()); // before its exit can be reported
-          }
-          replies.add(line);
+          replies.add(new Reply(line, null));
         }
       }
     } catch (IOException | RuntimeException e) {
       LOG.debug("The launcher server's socket failed: {}", e.toString());
     }
     alive = false;
-    replies.add("the launcher server exited"); // a spawn waiting for its answer
+    replies.add(new Reply("the launcher server exited", null)); // a spawn waiting for its answer
     // Its launchers are orphans now: their exits come from the kernel's process table instead.
     for (Map.Entry<Long, CompletableFuture<Integer>> e : exits.entrySet()) {
       ProcessHandle.of(e.getKey()).map(ProcessHandle::onExit).orElse(CompletableFuture.completedFuture(null))
           .thenRun(() -> e.getValue().complete(-1));
     }
   }
+
+  /** A line from the server; for "forked", the launcher's exit, which may complete before the spawn reads it. */
+  private record Reply(String line, CompletableFuture<Integer> exit) {}
 
   /** Ends the server; the launchers it forked run on. */
   @Override

@@ -18,6 +18,8 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,6 +84,26 @@ class LauncherServerIT extends RuntimeIT {
       }
     }
     assertThat(server.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("the server ends at EOF").isTrue();
+  }
+
+  @Test
+  void everyLauncherThatExitsAtOnceReportsItsExitAndItsError(@TempDir Path dir) throws Exception {
+    LauncherBinary binary = LauncherBinary.extract(dir.resolve("bin"));
+    ExecutorService io = Executors.newCachedThreadPool();
+    try (LauncherServer server = LauncherServer.start(binary, dir.resolve("server.sock"), io)) {
+      for (int i = 0; i < 200; i++) { // its exit and its pipes race the engine's reading of "forked"
+        String nobody = dir.resolve("nobody-" + i + ".sock").toString();
+        Process launcher = server.spawn(Path.of(nobody), "1\n\0".getBytes(StandardCharsets.US_ASCII));
+        assertThat(launcher.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(launcher.exitValue()).isEqualTo(2);
+        assertThat(new BufferedReader(new InputStreamReader(launcher.getErrorStream(), StandardCharsets.UTF_8))
+            .readLine()).startsWith("error\tconnect\t" + nobody + "\t");
+        launcher.getInputStream().close();
+        launcher.getErrorStream().close();
+      }
+    } finally {
+      io.shutdownNow();
+    }
   }
 
   private static void write(SocketChannel channel, String text) throws Exception {
