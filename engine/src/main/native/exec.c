@@ -4,6 +4,9 @@
  * forks, so the child is inside the container's PID namespace: it dies with the container, and with the launcher
  * (parent-death signal; the launcher kills it when the JVM's socket closes). The child takes the identity of a
  * container process (identity.c), then execs the command or runs a builtin copy (tar.c) in the container's root.
+ *
+ * [--userns=PID:INODE] exec CONTROL_SOCKET with "exec.view=1" instead: a copy-out from a container that is not
+ * running, whose layers the launcher mounts read-only in a mount namespace of its own (rootfs.c).
  */
 #include "launcher.h"
 
@@ -64,20 +67,22 @@ static _Noreturn void child_main(struct spec *spec, int error_fd) {
   _exit(0);
 }
 
-int exec_main(const char *control_socket) {
+int exec_main(const char *control_socket, const char *join) {
   signal(SIGPIPE, SIG_IGN);
   int control = connect_control(control_socket);
   report_init(control);
+  if (join) userns_join(join);  /* a view, rootless: its mount namespace belongs to the engine's user namespace */
   size_t len;
   char *raw = read_spec(control, &len);
   struct spec spec;
   const char *bad;
-  if (spec_parse(raw, len, &spec, &bad) < 0 || !spec.target_pid) {
-    report_error("parse spec", spec.target_pid ? bad : "(exec spec lacks exec.pid)", EINVAL);
+  if (spec_parse(raw, len, &spec, &bad) < 0 || !(spec.target_pid || spec.view)) {
+    report_error("parse spec", spec.target_pid || spec.view ? bad : "(exec spec lacks exec.pid)", EINVAL);
     return 2;
   }
   cgroup_open(&spec);
   tty_prepare(&spec, control);  /* its relay stays out of the container's PID namespace */
-  join_container(spec.target_pid, spec.userns.enabled);
+  if (spec.view) rootfs_view(&spec);
+  else join_container(spec.target_pid, spec.userns.enabled && !userns_joined());
   return run_child(control, &spec, fork_child, child_main);
 }

@@ -91,6 +91,7 @@ struct spec {
   size_t n_networks;
   int clone_flags;
   pid_t target_pid;          /* exec: PID 1 of the running container to join */
+  int view;                  /* exec: no running container; its files, read-only, from its layers (exec.view=1) */
   const char *builtin;       /* exec: "copy-in" (a tar on stdin) or "copy-out" (argv[0] as a tar to stdout) */
   const char *copy_in;       /* a host tar file extracted into the root before the command starts */
   int init;                  /* the launcher's child stays PID 1: reaps zombies, forwards signals */
@@ -120,6 +121,7 @@ void trace(const char *what);
 /* rootfs.c: runs in the container's mount namespace, before the identity changes. */
 void rootfs_open_sources(struct spec *spec);
 void rootfs_enter(const struct spec *spec);
+void rootfs_view(const struct spec *spec);
 void rootfs_populate(struct spec *spec);
 void mkdir_p(const char *path, mode_t mode);
 
@@ -177,7 +179,7 @@ int launcher_main(const char *socket_path, int spec_fd);
 int server_main(const char *control_socket, const char *join);
 
 /* exec.c */
-int exec_main(const char *control_socket);
+int exec_main(const char *control_socket, const char *join);
 
 /* tty.c: a pseudo-terminal in the container's devpts, relayed to the launcher's stdin and stdout. */
 void tty_prepare(const struct spec *spec, int control);

@@ -10,7 +10,8 @@
  * stdout are relayed to and from that terminal, see tty.c). When the socket reaches EOF (the JVM closed it or died),
  * it SIGKILLs the container's PID 1, which ends the whole PID namespace.
  *
- * skiff-launcher exec CONTROL_SOCKET: the same protocol for one more process in a running container (exec.c).
+ * skiff-launcher exec CONTROL_SOCKET: the same protocol for one more process in a running container, or a copy out of
+ * one that is not running (exec.c).
  * skiff-launcher network CONTROL_SOCKET [PERSIST_PATH]: holds a container network (network.c).
  * skiff-launcher userns CONTROL_SOCKET: holds the user namespace of an unprivileged engine (userns.c).
  *
@@ -363,7 +364,7 @@ int main(int argc, char **argv) {
     argv++;
     argc--;
   }
-  if (argc == 3 && !join && !strcmp(argv[1], "exec")) return exec_main(argv[2]);
+  if (argc == 3 && !strcmp(argv[1], "exec")) return exec_main(argv[2], join);
   if (argc == 3 && !join && !strcmp(argv[1], "userns")) return userns_hold_main(argv[2]);
   if (argc == 3 && !strcmp(argv[1], "serve")) {
     trace_init();
@@ -373,8 +374,8 @@ int main(int argc, char **argv) {
     return network_main(argv[2], argc == 4 ? argv[3] : NULL, join);
   }
   if (argc != 2) {
-    fprintf(stderr, "usage: %s [--userns=PID:INODE] [network|serve] CONTROL_SOCKET | -\n"
-            "       %s exec|userns CONTROL_SOCKET\n(skiff-launcher is started by the Skiff engine)\n", argv[0], argv[0]);
+    fprintf(stderr, "usage: %s [--userns=PID:INODE] [network|serve|exec] CONTROL_SOCKET | -\n"
+            "       %s userns CONTROL_SOCKET\n(skiff-launcher is started by the Skiff engine)\n", argv[0], argv[0]);
     return 2;
   }
   trace_init();

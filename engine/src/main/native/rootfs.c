@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,10 +162,12 @@ static void mount_overlay(const struct spec *spec) {
     if (i) bad |= append(data, &o, sizeof data, ":", 0);
     bad |= append(data, &o, sizeof data, spec->lower[i], 1);
   }
-  bad |= append(data, &o, sizeof data, ",upperdir=", 0);
-  bad |= append(data, &o, sizeof data, spec->upper, 1);
-  bad |= append(data, &o, sizeof data, ",workdir=", 0);
-  bad |= append(data, &o, sizeof data, spec->work, 1);
+  if (spec->upper) {  /* else a read-only overlay of lower layers alone */
+    bad |= append(data, &o, sizeof data, ",upperdir=", 0);
+    bad |= append(data, &o, sizeof data, spec->upper, 1);
+    bad |= append(data, &o, sizeof data, ",workdir=", 0);
+    bad |= append(data, &o, sizeof data, spec->work, 1);
+  }
   /* In a user namespace overlay keeps whiteouts and opaque markers in user.overlay.* xattrs. */
   if (spec->userns.enabled) bad |= append(data, &o, sizeof data, ",userxattr", 0);
   if (bad) {
@@ -172,7 +175,8 @@ static void mount_overlay(const struct spec *spec) {
     fail("mount(overlay) data", spec->rootfs);
   }
   if (chdir(spec->overlay_base) < 0) fail("chdir", spec->overlay_base);
-  if (mount("overlay", spec->rootfs, "overlay", 0, data) < 0) fail("mount(overlay)", spec->rootfs);
+  unsigned long flags = spec->upper ? 0 : MS_RDONLY;
+  if (mount("overlay", spec->rootfs, "overlay", flags, data) < 0) fail("mount(overlay)", spec->rootfs);
 }
 
 void rootfs_enter(const struct spec *spec) {
@@ -188,6 +192,18 @@ void rootfs_enter(const struct spec *spec) {
   if (syscall(SYS_pivot_root, ".", ".") < 0) fail("pivot_root", spec->rootfs);
   if (umount2(".", MNT_DETACH) < 0) fail("umount2(old root)", spec->rootfs);
   if (chdir("/") < 0) fail("chdir", "/");
+}
+
+/*
+ * A container that does not run, seen in a mount namespace of this process's own: its upper dir as the top lower
+ * layer of a read-only overlay (no work dir, and nothing the container's own launcher may still hold), then chroot.
+ */
+void rootfs_view(const struct spec *spec) {
+  if (unshare(CLONE_NEWNS) < 0) fail("unshare(CLONE_NEWNS)", spec->rootfs);
+  do_mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
+  mount_overlay(spec);
+  if (chdir(spec->rootfs) < 0) fail("chdir", spec->rootfs);
+  if (chroot(".") < 0) fail("chroot", spec->rootfs);
 }
 
 static void populate_dev(const struct spec *spec) {

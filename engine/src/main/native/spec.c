@@ -128,6 +128,7 @@ int spec_parse(char *buf, size_t len, struct spec *spec, const char **bad_entry)
     else if (!strcmp(k, "overlay.lower")) spec->lower[spec->n_lower++] = v;
     else if (!strcmp(k, "overlay.upper")) spec->upper = v;
     else if (!strcmp(k, "overlay.work")) spec->work = v;
+    else if (!strcmp(k, "exec.view") && !strcmp(v, "1")) spec->view = 1;
     else if (!strcmp(k, "hostname")) spec->hostname = v;
     else if (!strcmp(k, "arg")) spec->argv[spec->argc++] = (char *)v;
     else if (!strcmp(k, "env")) spec->env[spec->envc++] = (char *)v;
@@ -198,7 +199,13 @@ int spec_parse(char *buf, size_t len, struct spec *spec, const char **bad_entry)
     *bad_entry = "(tty=1 with a builtin)";
     return -1;
   }
-  if (spec->target_pid) {
+  if (spec->view) {
+    if (spec->target_pid || !spec->builtin || strcmp(spec->builtin, "copy-out") || spec->argc == 0 ||
+        !spec->rootfs || !spec->n_lower || !spec->overlay_base || spec->upper || spec->work) {
+      *bad_entry = "(exec.view is for copy-out from rootfs and overlay.lower alone)";
+      return -1;
+    }
+  } else if (spec->target_pid) {
     if (spec->argc == 0 && !(spec->builtin && !strcmp(spec->builtin, "copy-in"))) {
       *bad_entry = "(exec spec lacks arg)";
       return -1;

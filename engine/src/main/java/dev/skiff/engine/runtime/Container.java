@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -74,7 +75,7 @@ public final class Container implements AutoCloseable {
     this.runtime = runtime;
     this.execDefaults = execDefaults;
     this.detached = detached;
-    this.execLauncher = new ExecLauncher(runtime, directory.path(), name, () -> cgroup.directories());
+    this.execLauncher = new ExecLauncher(runtime, directory, name, () -> cgroup.directories(), execDefaults);
   }
 
   /** 64 hex digits. */
@@ -411,11 +412,24 @@ public final class Container implements AutoCloseable {
 
   /**
    * Copies the file or directory tree {@code containerPath} (a symlink there is followed, inside the container) out
-   * of the running container to {@code hostPath}, replacing what is there; modes and times are kept, the files
-   * belong to this process's user.
+   * of the container to {@code hostPath}, replacing what is there; modes and times are kept, the files belong to this
+   * process's user. A container that has exited (or was never started) is read from its files, as {@code docker cp}
+   * does: what it wrote stays there until {@link #remove()}. Only what the container wrote to its own file system is
+   * there then: a tmpfs is gone with it, and a bind mount's files are on the host already.
+   *
+   * @throws IllegalStateException once the container is removed
    */
   public void copyFromContainer(String containerPath, Path hostPath) throws IOException, InterruptedException {
-    ContainerCopy.fromContainer(execLauncher, runningPid("copy from " + containerPath), containerPath, hostPath);
+    LauncherSession s;
+    synchronized (this) {
+      if (state == State.REMOVED) {
+        throw new IllegalStateException("Cannot copy " + containerPath + " from container " + name + " (" + image
+            + "): it has been removed, and its files with it. Copy before remove(), or before the test ends.");
+      }
+      s = session;
+    }
+    OptionalLong runningPid = s == null || s.exitCode().isDone() ? OptionalLong.empty() : OptionalLong.of(s.pid());
+    ContainerCopy.fromContainer(execLauncher, runningPid, containerPath, hostPath);
   }
 
   private long runningPid(String what) {

@@ -13,9 +13,11 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -135,7 +137,7 @@ final class ContainerCopy {
     CompletableFuture<Void> written = new CompletableFuture<>();
     LauncherSpec spec = asRoot(new LauncherSpec().put("builtin", "copy-in"));
     String what = "copy into " + sources.stream().map(Source::containerPath).toList();
-    run(launcher, pid, spec, logs, what, process -> {
+    run(launcher, (s, attach, l) -> launcher.start(pid, s, attach, l), spec, logs, what, process -> {
       launcher.runtime().io().execute(() -> logs.buffer(ContainerLogs.Stream.STDERR).pump(process.getErrorStream()));
       launcher.runtime().io().execute(() -> {
         try (OutputStream in = process.getOutputStream()) {
@@ -149,8 +151,11 @@ final class ContainerCopy {
     await(written, launcher.container(), what);
   }
 
-  /** Packs {@code containerPath} in the running container and unpacks it as {@code hostPath}. */
-  static void fromContainer(ExecLauncher launcher, long pid, String containerPath, Path hostPath)
+  /**
+   * Packs {@code containerPath} in the running container whose PID 1 is {@code runningPid}, or else over the files
+   * of the container, which does not run, and unpacks it as {@code hostPath}.
+   */
+  static void fromContainer(ExecLauncher launcher, OptionalLong runningPid, String containerPath, Path hostPath)
       throws IOException, InterruptedException {
     ContainerLogs logs = new ContainerLogs();
     CompletableFuture<Void> unpacked = new CompletableFuture<>();
@@ -158,7 +163,9 @@ final class ContainerCopy {
     Files.createDirectories(target.getParent());
     LauncherSpec spec = asRoot(new LauncherSpec().put("builtin", "copy-out").put("arg", containerPath));
     String what = "copy of " + containerPath + " to " + target;
-    run(launcher, pid, spec, logs, what, process -> {
+    Start start = runningPid.isPresent() ? (s, attach, l) -> launcher.start(runningPid.getAsLong(), s, attach, l)
+        : launcher::startOverFiles;
+    run(launcher, start, spec, logs, what, process -> {
       ContainerExec.closeQuietly(process.getOutputStream());
       launcher.runtime().io().execute(() -> logs.buffer(ContainerLogs.Stream.STDERR).pump(process.getErrorStream()));
       launcher.runtime().io().execute(() -> {
@@ -179,11 +186,17 @@ final class ContainerCopy {
     return spec.put("uid", "0").put("gid", "0");
   }
 
-  private static void run(ExecLauncher launcher, long pid, LauncherSpec spec, ContainerLogs logs, String what,
-      java.util.function.Consumer<Process> attach) throws IOException, InterruptedException {
+  /** Starts a copy's launcher: in a running container, or over the files of one that does not run. */
+  @FunctionalInterface
+  private interface Start {
+    LauncherSession start(LauncherSpec spec, Consumer<Process> attach, ContainerLogs logs) throws IOException;
+  }
+
+  private static void run(ExecLauncher launcher, Start start, LauncherSpec spec, ContainerLogs logs, String what,
+      Consumer<Process> attach) throws IOException, InterruptedException {
     LauncherSession session;
     try {
-      session = launcher.start(pid, spec, attach, logs);
+      session = start.start(spec, attach, logs);
     } catch (ContainerStartException e) {
       throw new ContainerException("The " + what + " in container " + launcher.container() + " failed: " + e.call()
           + " " + e.path() + " failed (errno " + e.errno() + ")" + hint(e), e);

@@ -314,6 +314,18 @@ public final class ContainerRuntime implements AutoCloseable {
         logs, io, what);
   }
 
+  /**
+   * Starts the launcher in exec mode over the files of a container that does not run, for a copy-out: {@code
+   * filesTopFirst} (its upper dir, then its layers) mounted read-only at {@code mountPoint} in a mount namespace of
+   * the launcher's own, in this runtime's user namespace when it has one.
+   */
+  LauncherSession execOverFiles(Path socket, List<Path> filesTopFirst, Path mountPoint, LauncherSpec spec,
+      Consumer<Process> attach, ContainerLogs logs, String what) throws IOException {
+    spec.put("exec.view", "1").put("rootfs", mountPoint.toString()).readOnlyOverlay(store.root(), filesTopFirst);
+    return LauncherSession.start(LauncherSession.starter(launcher()), socket, LauncherSession.Mode.EXEC,
+        inUserNamespace(spec), attach, logs, io, what);
+  }
+
   /** Whether this runtime's containers run in a user namespace, for a user other than root. */
   boolean rootless() {
     return userNamespace.isPresent();

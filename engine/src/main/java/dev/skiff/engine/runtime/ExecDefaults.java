@@ -13,9 +13,14 @@ record ExecDefaults(ProcessSettings process, Path upper, List<Path> layersTopFir
 
   /** The container's /etc/passwd and /etc/group as it sees them now: its writable layer over the image's. */
   ImageUsers users() throws IOException {
+    return ImageUsers.read(filesTopFirst());
+  }
+
+  /** What the container sees: its writable layer, then the image's layers. */
+  List<Path> filesTopFirst() {
     List<Path> layers = new ArrayList<>();
     layers.add(upper);
     layers.addAll(layersTopFirst);
-    return ImageUsers.read(layers);
+    return layers;
   }
 }

@@ -8,23 +8,29 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * Starts skiff-launcher in exec mode for one container: a process in the namespaces of its running PID 1, over a
- * control socket of its own in the container's directory.
+ * Starts skiff-launcher in exec mode for one container: a process in the namespaces of its running PID 1, or a
+ * copy-out over its files while it does not run, over a control socket of its own in the container's directory.
  */
 final class ExecLauncher {
   private static final AtomicInteger SOCKETS = new AtomicInteger();
 
   private final ContainerRuntime runtime;
-  private final Path containerDir;
+  private final ContainerDirectory containerDir;
   private final String container;
   private final Supplier<List<Path>> cgroups;
+  private final List<Path> filesTopFirst;
 
-  /** @param cgroups the container's cgroups, which its execs join: they count against its limits */
-  ExecLauncher(ContainerRuntime runtime, Path containerDir, String container, Supplier<List<Path>> cgroups) {
+  /**
+   * @param cgroups the container's cgroups, which its execs join: they count against its limits
+   * @param defaults its layers, which a launcher mounts over its rootfs directory while it does not run
+   */
+  ExecLauncher(ContainerRuntime runtime, ContainerDirectory containerDir, String container,
+      Supplier<List<Path>> cgroups, ExecDefaults defaults) {
     this.runtime = runtime;
     this.containerDir = containerDir;
     this.container = container;
     this.cgroups = cgroups;
+    this.filesTopFirst = defaults.filesTopFirst();
   }
 
   String container() {
@@ -51,8 +57,16 @@ final class ExecLauncher {
       ContainerLogs logs) throws IOException {
     spec.put("exec.pid", Long.toString(pid));
     cgroups.get().forEach(dir -> spec.put("cgroup", dir.toString()));
+    return runtime.exec(socket(), spec, mode, attach, logs, container);
+  }
+
+  /** Runs {@code spec}, a copy-out, over the container's files, read-only: for a container that does not run. */
+  LauncherSession startOverFiles(LauncherSpec spec, Consumer<Process> attach, ContainerLogs logs) throws IOException {
+    return runtime.execOverFiles(socket(), filesTopFirst, containerDir.rootfs(), spec, attach, logs, container);
+  }
+
+  private Path socket() {
     // At most as long as control.sock, whose path ContainerDirectory checked fits a socket address.
-    String name = "x" + Integer.toString(SOCKETS.incrementAndGet() & Integer.MAX_VALUE, 36) + ".sock";
-    return runtime.exec(containerDir.resolve(name), spec, mode, attach, logs, container);
+    return containerDir.path().resolve("x" + Integer.toString(SOCKETS.incrementAndGet() & Integer.MAX_VALUE, 36) + ".sock");
   }
 }

@@ -40,10 +40,16 @@ final class LauncherSpec {
 
   /** An overlay root: {@code lowerTopFirst}, upper and work are given relative to {@code base}. */
   LauncherSpec overlay(Path base, List<Path> lowerTopFirst, Path upper, Path work) {
-    put("overlay.base", base.toString());
-    lowerTopFirst.forEach(l -> put("overlay.lower", base.relativize(l).toString()));
+    readOnlyOverlay(base, lowerTopFirst);
     put("overlay.upper", base.relativize(upper).toString());
     return put("overlay.work", base.relativize(work).toString());
+  }
+
+  /** A read-only overlay root of {@code lowerTopFirst} alone, given relative to {@code base}. */
+  LauncherSpec readOnlyOverlay(Path base, List<Path> lowerTopFirst) {
+    put("overlay.base", base.toString());
+    lowerTopFirst.forEach(l -> put("overlay.lower", base.relativize(l).toString()));
+    return this;
   }
 
   LauncherSpec bind(Path source, String target, boolean readOnly) {

@@ -125,11 +125,12 @@ final class StoredContainers {
     long pid = runningPid(c, "exec " + spec);
     ContainerDirectory dir = directory(c);
     JsonNode json = dir.read();
-    ExecLauncher launcher = new ExecLauncher(runtime, dir.path(), c.name(),
-        () -> ContainerRecords.cgroup(json).directories());
+    ExecDefaults defaults = ContainerRecords.execDefaults(json);
+    ExecLauncher launcher = new ExecLauncher(runtime, dir, c.name(), () -> ContainerRecords.cgroup(json).directories(),
+        defaults);
     LauncherSession session;
     try {
-      session = ContainerExec.start(launcher, pid, ContainerRecords.execDefaults(json), spec, stdin, mode,
+      session = ContainerExec.start(launcher, pid, defaults, spec, stdin, mode,
           new ContainerLogs(), attach);
     } catch (ContainerExec.CommandNotRunnable e) {
       stderr.write((e.getMessage() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));

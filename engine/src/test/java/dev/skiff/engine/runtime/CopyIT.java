@@ -148,4 +148,46 @@ class CopyIT extends RuntimeIT {
     assertThatThrownBy(() -> ContainerSpec.builder(BUSYBOX).copyIn(new byte[0], "relative/path", 0644))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("absolute");
   }
+
+  @Test
+  void anExitedContainersFilesComeOutWithItsDeletionsAndSymlinks(@TempDir Path dir) throws Exception {
+    try (Container c = runToExit(ContainerSpec.builder(BUSYBOX).command("sh", "-c", "mkdir -p /out/sub"
+        + " && echo report > /out/report.txt && chmod 600 /out/report.txt && ln -s /etc /out/sub/link"
+        + " && rm /etc/group && echo 'only:x:1:1::/:/bin/sh' > /etc/passwd && exit 3"))) {
+      assertThat(c.exitCode()).hasValue(3);
+      c.copyFromContainer("/out", dir.resolve("out"));
+      assertThat(Files.readString(dir.resolve("out/report.txt"))).isEqualTo("report\n");
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("out/report.txt"))))
+          .isEqualTo("rw-------");
+      assertThat(Files.readSymbolicLink(dir.resolve("out/sub/link"))).isEqualTo(Path.of("/etc"));
+
+      c.copyFromContainer("/out/sub/link", dir.resolve("etc")); // followed inside the container's files
+      assertThat(Files.readString(dir.resolve("etc/passwd"))).isEqualTo("only:x:1:1::/:/bin/sh\n");
+      assertThat(dir.resolve("etc/group")).as("deleted in the container: a whiteout over the image's").doesNotExist();
+      assertThatThrownBy(() -> c.copyFromContainer("/etc/group", dir.resolve("group")))
+          .isInstanceOf(ContainerException.class).hasMessageContaining("/etc/group")
+          .hasMessageContaining("no such file");
+    }
+  }
+
+  @Test
+  void aContainerNotStartedYetShowsItsImagesFiles(@TempDir Path dir) throws Exception {
+    try (Container c = engine.create(sleeping().build())) {
+      c.copyFromContainer("/etc/passwd", dir.resolve("passwd"));
+      assertThat(Files.readString(dir.resolve("passwd"))).startsWith("root:x:0:0:");
+      c.start();
+      c.exec("sh", "-c", "echo started > /etc/passwd");
+      c.copyFromContainer("/etc/passwd", dir.resolve("passwd"));
+      assertThat(Files.readString(dir.resolve("passwd"))).isEqualTo("started\n");
+    }
+  }
+
+  @Test
+  void aRemovedContainerHasNoFilesToCopy(@TempDir Path dir) throws Exception {
+    Container c = runToExit(ContainerSpec.builder(BUSYBOX).command("true"));
+    c.remove();
+    assertThatThrownBy(() -> c.copyFromContainer("/etc/passwd", dir.resolve("passwd")))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("removed")
+        .hasMessageContaining("before remove()");
+  }
 }

@@ -82,6 +82,14 @@ public final class RootlessChild {
       redis.copyFromContainer("/data/out.txt", dir.resolve("out.txt"));
       System.out.println("copy-out: " + Files.readString(dir.resolve("out.txt")).strip());
     }
+    try (Container exited = engine.run(ContainerSpec.builder(busybox).command("sh", "-c",
+        "mkdir /out && echo report > /out/r.txt && chown -R 1000 /out && rm /etc/group").build())) {
+      exited.waitFor(Duration.ofSeconds(60));
+      exited.copyFromContainer("/", dir.resolve("exited"));
+      System.out.println("copy-out-exited: " + Files.readString(dir.resolve("exited/out/r.txt")).strip() + ", group "
+          + (Files.exists(dir.resolve("exited/etc/group")) ? "kept" : "deleted") + ", passwd "
+          + (Files.exists(dir.resolve("exited/etc/passwd")) ? "kept" : "deleted"));
+    }
   }
 
   private static void connect(Engine engine, String redisImage, String busybox, int exposed, int hidden)

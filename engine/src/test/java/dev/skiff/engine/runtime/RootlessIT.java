@@ -147,7 +147,8 @@ class RootlessIT {
         "exec-user: redis",
         "exec-tty: /dev/pts/0",
         "copy-in: 640 0 copied",
-        "copy-out: out");
+        "copy-out: out",
+        "copy-out-exited: report, group deleted, passwd kept");
     assertThat(list(store.resolve("containers"))).as("container dirs left").isEmpty();
     assertThat(processesOf(USER)).as("processes of %s (the relay included)", USER).isEmpty();
   }
