@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
     description = "Daemonless containers for tests. Settings: -Dskiff.*, SKIFF_* variables or skiff.properties.",
     subcommands = {RunCommand.class, PsCommand.class, ExecCommand.class, LogsCommand.class, StopCommand.class,
         RemoveCommand.class, PullCommand.class, ImagesCommand.class, InspectCommand.class, RemoveImageCommand.class,
-        PruneCommand.class, NetworkCommand.class, LockCommand.class})
+        PruneCommand.class, NetworkCommand.class, LockCommand.class, CopyCommand.class})
 public final class SkiffCommand implements Runnable {
   private Engine engine;
 

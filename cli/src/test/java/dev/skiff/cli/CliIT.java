@@ -184,6 +184,35 @@ class CliIT {
   }
 
   @Test
+  void cpCopiesIntoARunningContainerAndOutOfItBeforeAndAfterItExits(@TempDir Path host) throws Exception {
+    String busybox = registry + "/library/busybox:1.35";
+    Result run = skiff("run", "-d", "--name", "box", busybox, "sh", "-c",
+        "mkdir /out && echo report > /out/r.txt && while [ ! -f /in/stop ]; do sleep 0.05; done");
+    assertThat(run.code()).as(run.err()).isZero();
+    Files.writeString(host.resolve("conf.txt"), "key=value\n");
+
+    assertThat(skiff("cp", host.resolve("conf.txt").toString(), "box:/in/").code()).isZero();
+    assertThat(skiff("exec", "box", "cat", "/in/conf.txt").out()).isEqualTo("key=value\n");
+    Result out = skiff("cp", "box:/out", host.toString());
+    assertThat(out.code()).as(out.err()).isZero();
+    assertThat(Files.readString(host.resolve("out/r.txt"))).isEqualTo("report\n");
+
+    assertThat(skiff("exec", "box", "touch", "/in/stop").code()).isZero();
+    for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30); !skiff("ps", "-a").out().contains("Exited");
+        Thread.sleep(100)) {
+      assertThat(System.nanoTime()).as("box exits").isLessThan(deadline);
+    }
+    Result exited = skiff("cp", "box:/in/conf.txt", host.resolve("back.txt").toString());
+    assertThat(exited.code()).as(exited.err()).isZero();
+    assertThat(Files.readString(host.resolve("back.txt"))).isEqualTo("key=value\n");
+    assertThat(skiff("cp", host.resolve("conf.txt").toString(), "box:/in/again.txt").err())
+        .contains("container box is exited; it must be running");
+    assertThat(skiff("cp", "box:/no/such", host.toString()).err()).contains("/no/such").contains("no such file");
+    assertThat(skiff("cp", "a.txt", "b.txt").err()).contains("Exactly one of SOURCE and DEST names a container");
+    assertThat(skiff("rm", "box").code()).isZero();
+  }
+
+  @Test
   void runPublishesAPortOnTheGivenHostPort() throws Exception {
     int hostPort;
     try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

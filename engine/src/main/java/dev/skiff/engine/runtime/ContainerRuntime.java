@@ -410,6 +410,21 @@ public final class ContainerRuntime implements AutoCloseable {
     return stored.execAttached(container, spec, withStdin);
   }
 
+  /**
+   * Copies {@code containerPath} out of a container of the store to {@code hostPath}, as {@link
+   * Container#copyFromContainer(String, Path)} does: from inside it while it runs, else from its files.
+   */
+  public void copyFromContainer(ContainerInfo container, String containerPath, Path hostPath) throws IOException,
+      InterruptedException {
+    stored.copyFrom(container, containerPath, hostPath);
+  }
+
+  /** Copies a host file or tree into a running container of the store, as {@link Container#copyToContainer} does. */
+  public void copyToContainer(ContainerInfo container, Path hostFileOrDir, String containerPath) throws IOException,
+      InterruptedException {
+    stored.copyTo(container, hostFileOrDir, containerPath);
+  }
+
   /** Stops a container of the store as {@link Container#stop(Duration)} does. */
   public Container.StopResult stop(ContainerInfo container, Duration grace) throws IOException,
       InterruptedException {

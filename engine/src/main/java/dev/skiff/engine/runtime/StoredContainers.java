@@ -14,13 +14,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
  * The containers of a store, whichever process runs them: a test JVM, or their own launcher when detached. Backs
- * {@code skiff ps}, {@code exec}, {@code logs}, {@code stop} and {@code rm}, which reach them through their
+ * {@code skiff ps}, {@code exec}, {@code cp}, {@code logs}, {@code stop} and {@code rm}, which reach them through their
  * directories, their PID 1 and the exec launcher.
  */
 final class StoredContainers {
@@ -123,11 +124,9 @@ final class StoredContainers {
   private int exec(ContainerInfo c, ExecSpec spec, InputStream stdin, LauncherSession.Mode mode, OutputStream stderr,
       java.util.function.Consumer<Process> attach, CountDownLatch drained) throws IOException, InterruptedException {
     long pid = runningPid(c, "exec " + spec);
-    ContainerDirectory dir = directory(c);
-    JsonNode json = dir.read();
+    JsonNode json = directory(c).read();
     ExecDefaults defaults = ContainerRecords.execDefaults(json);
-    ExecLauncher launcher = new ExecLauncher(runtime, dir, c.name(), () -> ContainerRecords.cgroup(json).directories(),
-        defaults);
+    ExecLauncher launcher = launcher(c, json);
     LauncherSession session;
     try {
       session = ContainerExec.start(launcher, pid, defaults, spec, stdin, mode,
@@ -144,6 +143,24 @@ final class StoredContainers {
     } finally {
       session.close();
     }
+  }
+
+  /** Copies {@code containerPath} out of {@code c}: from inside it while it runs, else from its files. */
+  void copyFrom(ContainerInfo c, String containerPath, Path hostPath) throws IOException, InterruptedException {
+    OptionalLong pid = c.status() == ContainerInfo.Status.RUNNING ? c.pid() : OptionalLong.empty();
+    ContainerCopy.fromContainer(launcher(c, directory(c).read()), pid, containerPath, hostPath);
+  }
+
+  /** Copies a host file or tree into the running container {@code c}. */
+  void copyTo(ContainerInfo c, Path hostFileOrDir, String containerPath) throws IOException, InterruptedException {
+    long pid = runningPid(c, "copy to " + containerPath);
+    ContainerCopy.toContainer(launcher(c, directory(c).read()), pid,
+        List.of(new ContainerCopy.HostFiles(hostFileOrDir, containerPath)));
+  }
+
+  private ExecLauncher launcher(ContainerInfo c, JsonNode json) {
+    return new ExecLauncher(runtime, directory(c), c.name(), () -> ContainerRecords.cgroup(json).directories(),
+        ContainerRecords.execDefaults(json));
   }
 
   private static void copy(InputStream in, OutputStream out, CountDownLatch done) {
