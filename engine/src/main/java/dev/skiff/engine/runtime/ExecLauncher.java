@@ -18,7 +18,7 @@ final class ExecLauncher {
   private final ContainerDirectory containerDir;
   private final String container;
   private final Supplier<List<Path>> cgroups;
-  private final List<Path> filesTopFirst;
+  private final ExecDefaults defaults;
 
   /**
    * @param cgroups the container's cgroups, which its execs join: they count against its limits
@@ -30,7 +30,7 @@ final class ExecLauncher {
     this.containerDir = containerDir;
     this.container = container;
     this.cgroups = cgroups;
-    this.filesTopFirst = defaults.filesTopFirst();
+    this.defaults = defaults;
   }
 
   String container() {
@@ -62,11 +62,13 @@ final class ExecLauncher {
 
   /** Runs {@code spec}, a copy-out, over the container's files, read-only: for a container that does not run. */
   LauncherSession startOverFiles(LauncherSpec spec, Consumer<Process> attach, ContainerLogs logs) throws IOException {
-    return runtime.execOverFiles(socket(), filesTopFirst, containerDir.rootfs(), spec, attach, logs, container);
+    return runtime.execOverFiles(socket(), defaults.filesTopFirst(), containerDir.rootfs(), spec, attach, logs,
+        container);
   }
 
   private Path socket() {
     // At most as long as control.sock, whose path ContainerDirectory checked fits a socket address.
-    return containerDir.path().resolve("x" + Integer.toString(SOCKETS.incrementAndGet() & Integer.MAX_VALUE, 36) + ".sock");
+    String name = "x" + Integer.toString(SOCKETS.incrementAndGet() & Integer.MAX_VALUE, 36) + ".sock";
+    return containerDir.path().resolve(name);
   }
 }

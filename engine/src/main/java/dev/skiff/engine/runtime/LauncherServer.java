@@ -86,7 +86,11 @@ final class LauncherServer implements AutoCloseable {
       answer = replies.poll(REPLY_SECONDS, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      retire();
       throw new ContainerException("Interrupted while the launcher server forked a launcher for " + socket, e);
+    }
+    if (answer == null) {
+      retire();
     }
     String reply = answer == null ? null : answer.line();
     if (reply == null || answer.exit() == null) {
@@ -108,6 +112,19 @@ final class LauncherServer implements AutoCloseable {
       send("opened " + pid + "\n");
     }
     return new ForkedLauncher(pid, stdout, stderr, answer.exit());
+  }
+
+  /**
+   * Ends this server after a spawn gave up waiting: its answer, should it still come, would be taken for the next
+   * spawn's. The runtime starts another server for the next start.
+   */
+  private void retire() {
+    alive = false;
+    try {
+      control.close(); // the server exits at EOF; the reader thread ends
+    } catch (IOException e) {
+      LOG.debug("Closing the launcher server's socket: {}", e.toString());
+    }
   }
 
   private void send(String line) throws IOException {

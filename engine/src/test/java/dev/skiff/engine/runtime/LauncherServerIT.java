@@ -3,6 +3,7 @@ package dev.skiff.engine.runtime;
 import static dev.skiff.engine.runtime.ContainerIT.BUSYBOX;
 import static dev.skiff.engine.runtime.ContainerIT.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.BufferedReader;
@@ -101,6 +102,29 @@ class LauncherServerIT extends RuntimeIT {
         launcher.getInputStream().close();
         launcher.getErrorStream().close();
       }
+    } finally {
+      io.shutdownNow();
+    }
+  }
+
+  @Test
+  void aServerThatDoesNotAnswerIsRetiredSoThatItsLateAnswerIsNobodysReply(@TempDir Path dir) throws Exception {
+    LauncherBinary binary = LauncherBinary.extract(dir.resolve("bin"));
+    Path socket = dir.resolve("server.sock");
+    ExecutorService io = Executors.newCachedThreadPool();
+    try (LauncherServer server = LauncherServer.start(binary, socket, io)) {
+      ProcessHandle process = ProcessHandle.current().children()
+          .filter(p -> p.info().arguments().map(a -> List.of(a).contains(socket.toString())).orElse(false))
+          .findFirst().orElseThrow();
+      new ProcessBuilder("kill", "-STOP", Long.toString(process.pid())).start().waitFor();
+      try {
+        assertThatThrownBy(() -> server.spawn(dir.resolve("late.sock"), "1\n\0".getBytes(StandardCharsets.US_ASCII)))
+            .isInstanceOf(ContainerException.class).hasMessageContaining("no answer within 10 s");
+        assertThat(server.alive()).as("a runtime starts a new server instead").isFalse();
+      } finally {
+        new ProcessBuilder("kill", "-CONT", Long.toString(process.pid())).start().waitFor();
+      }
+      assertThat(process.onExit().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).isAlive()).isFalse();
     } finally {
       io.shutdownNow();
     }
