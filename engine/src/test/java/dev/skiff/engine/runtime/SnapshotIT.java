@@ -33,8 +33,8 @@ class SnapshotIT extends RuntimeIT {
   static final String INIT = "if [ ! -e /data/initialised ]; then echo INIT-RUN; mkdir -p /data/dir;"
       + " cat /proc/sys/kernel/random/uuid > /data/initialised; echo base > /data/shared; echo x > /data/dir/file;"
       + " chown 1000:1000 /data/dir/file;"
-      + " rm /bin/vi; rm -rf /home; mkdir /home; echo new > /home/only; fi; echo READY;"
-      + " trap 'exit ${EXIT_ON_TERM:-0}' TERM; sleep 1000 & wait";
+      + " rm /bin/vi; rm -rf /home; mkdir /home; echo new > /home/only; fi;"
+      + " trap 'exit ${EXIT_ON_TERM:-0}' TERM; echo READY; sleep 1000 & wait"; // the trap first: PID 1 ignores TERM
 
   /** A spec whose key no other test shares. */
   static ContainerSpec.Builder database(String tag) {
