@@ -213,6 +213,21 @@ class CliIT {
   }
 
   @Test
+  void pruneRemovesSnapshotsUnusedForTheGivenAge() throws Exception {
+    String busybox = registry + "/library/busybox:1.35";
+    try (Engine engine = Engine.create(EngineConfig.builder().store(store).build())) {
+      engine.run(ContainerSpec.builder(busybox).command("sh", "-c", "echo initialised > /marker")
+          .env("PURPOSE", "prune-it").snapshot(true).build()).remove();
+    }
+    assertThat(skiff("prune", "--snapshots-unused-for", "7d").out()).contains(", 0 snapshots,");
+    assertThat(skiff("prune", "--snapshots-unused-for", "soon").err()).contains("'soon' is not an age")
+        .contains("e.g. 7d, 12h or 30m");
+    assertThat(skiff("images").out()).contains("SNAPSHOT");
+    assertThat(skiff("prune", "--snapshots-unused-for", "0").out()).contains(", 1 snapshots,");
+    assertThat(skiff("images").out()).doesNotContain("SNAPSHOT").contains(busybox);
+  }
+
+  @Test
   void runPublishesAPortOnTheGivenHostPort() throws Exception {
     int hostPort;
     try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

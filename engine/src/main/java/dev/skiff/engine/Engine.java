@@ -25,6 +25,7 @@ import dev.skiff.engine.store.ImageStore;
 import dev.skiff.engine.store.StoreLock;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -293,6 +294,14 @@ public final class Engine implements AutoCloseable {
    */
   public ImageStore.PruneResult prune() throws IOException {
     return store.prune(runtime::uses);
+  }
+
+  /**
+   * As {@link #prune()}, and removes the snapshots no container has started from for {@code snapshotsUnusedFor}
+   * ({@link Duration#ZERO}: all that no container stacks now), e.g. those of init scripts since edited.
+   */
+  public ImageStore.PruneResult prune(Duration snapshotsUnusedFor) throws IOException {
+    return store.prune(runtime::uses, snapshotsUnusedFor);
   }
 
   @Override

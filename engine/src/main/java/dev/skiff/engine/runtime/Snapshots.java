@@ -52,7 +52,11 @@ final class Snapshots {
   Optional<Path> lowerFor(ContainerSpec spec, ImageRecord image, ImageConfig config) throws IOException {
     SnapshotKey key = SnapshotKey.of(spec, image, rootless);
     Optional<Path> files = snapshots.files(key.hex());
-    if (files.isPresent() || failed.contains(key.hex())) {
+    if (files.isPresent()) {
+      snapshots.markUsed(key.hex());
+      return files;
+    }
+    if (failed.contains(key.hex())) {
       return files;
     }
     try (StoreLock building = snapshots.lock(key.hex())) {

@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -262,7 +264,7 @@ public final class ImageStore {
     if (removed && !snapshotsOfGoneImages().isEmpty()) {
       // exclusively: a container being created from one of them has recorded it once this lock is ours
       try (StoreLock ignored = exclusiveUse()) {
-        removeSnapshotsOfGoneImages(EntryUsers.of(root, containers.current()), new HashSet<>());
+        removeSnapshots(snapshotsOfGoneImages(), EntryUsers.of(root, containers.current()), new HashSet<>());
       }
     }
     return removed;
@@ -367,10 +369,28 @@ public final class ImageStore {
    * container creations and snapshot publications (in any JVM) to finish first, and reads {@code containers} after.
    */
   public PruneResult prune(ContainerUse.Source containers) throws IOException {
+    return prune(containers, null);
+  }
+
+  /**
+   * As {@link #prune(ContainerUse.Source)}, and removes the snapshots that no container has stacked for {@code
+   * snapshotsUnusedFor} ({@link Duration#ZERO}: every snapshot no container stacks now); the next container of such a
+   * spec initialises itself and takes a new one.
+   */
+  public PruneResult prune(ContainerUse.Source containers, Duration snapshotsUnusedFor) throws IOException {
     try (StoreLock ignored = exclusiveUse()) {
       EntryUsers used = EntryUsers.of(root, containers.current());
       Set<Path> kept = new HashSet<>();
-      int snapshotsRemoved = removeSnapshotsOfGoneImages(used, kept) + snapshots.removeDebris();
+      Set<Digest> manifests = recordedManifests();
+      Instant unusedSince = snapshotsUnusedFor == null ? null : Instant.now().minus(snapshotsUnusedFor);
+      List<SnapshotRecord> expired = new ArrayList<>();
+      for (SnapshotRecord s : snapshots.list()) {
+        if (!manifests.contains(s.baseManifest())
+            || unusedSince != null && !snapshots.lastUsed(s.key()).isAfter(unusedSince)) {
+          expired.add(s);
+        }
+      }
+      int snapshotsRemoved = removeSnapshots(expired, used, kept) + snapshots.removeDebris();
       Set<String> keep = new HashSet<>();
       for (ImageRecord image : images()) {
         keep.add(image.manifestDigest().hex());
@@ -402,10 +422,10 @@ public final class ImageStore {
     return snapshots.list().stream().filter(s -> !manifests.contains(s.baseManifest())).toList();
   }
 
-  /** Removes the snapshots of gone images that no container stacks; adds those kept to {@code kept}. */
-  private int removeSnapshotsOfGoneImages(EntryUsers used, Set<Path> kept) throws IOException {
+  /** Removes those of {@code candidates} that no container stacks; adds those kept to {@code kept}. */
+  private int removeSnapshots(List<SnapshotRecord> candidates, EntryUsers used, Set<Path> kept) throws IOException {
     Set<String> unused = new HashSet<>();
-    for (SnapshotRecord s : snapshotsOfGoneImages()) {
+    for (SnapshotRecord s : candidates) {
       Path entry = SnapshotStore.entry(s.key());
       if (used.used(entry)) {
         kept.add(entry);

@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -54,6 +56,24 @@ public final class SnapshotStore {
     } catch (NoSuchFileException e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * Notes that a container stacks snapshot {@code key} now (its directory's modification time is its last use), so
+   * that {@link ImageStore#prune(ContainerUse.Source, java.time.Duration)} can tell snapshots nobody starts from any
+   * more. A store this process may not write keeps the time it had.
+   */
+  public void markUsed(String key) {
+    try {
+      Files.setLastModifiedTime(dir.resolve(checked(key)), FileTime.from(Instant.now()));
+    } catch (IOException e) {
+      LOG.debug("Cannot note the use of snapshot {}: {}", key, e.toString());
+    }
+  }
+
+  /** When a container last stacked snapshot {@code key}, or when it was taken. */
+  public Instant lastUsed(String key) throws IOException {
+    return Files.getLastModifiedTime(dir.resolve(checked(key))).toInstant();
   }
 
   /** Serialises building snapshot {@code key} across threads and JVMs, so that it is built once. */

@@ -7,13 +7,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.skiff.engine.Engine;
 import dev.skiff.engine.EngineConfig;
+import dev.skiff.engine.store.ImageStore;
 import dev.skiff.engine.store.SnapshotRecord;
+import dev.skiff.engine.store.SnapshotStore;
 import dev.skiff.engine.wait.Wait;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -207,6 +212,37 @@ class SnapshotIT extends RuntimeIT {
       assertThat(own.store().snapshots().list()).isEmpty();
       assertThat(otherStore.resolve("snapshots").resolve(key)).doesNotExist();
       assertThat(own.prune().layers()).isPositive();
+    }
+  }
+
+  @Test
+  void pruneRemovesSnapshotsUnusedForAWhileExceptThoseContainersStack(@TempDir Path otherStore) throws Exception {
+    try (Engine own = Engine.create(EngineConfig.builder().store(otherStore).build())) {
+      SnapshotStore store = own.store().snapshots();
+      own.run(database("stale").build()).remove();
+      String stale = store.list().get(0).key();
+      ContainerSpec freshSpec = database("fresh").build();
+      own.run(freshSpec).remove();
+      String fresh = store.list().get(0).key();
+      try (Container inUse = own.run(database("in-use").build())) {
+        String used = store.list().get(0).key();
+        FileTime monthAgo = FileTime.from(Instant.now().minus(Duration.ofDays(30)));
+        for (String key : List.of(stale, fresh, used)) {
+          Files.setLastModifiedTime(otherStore.resolve("snapshots").resolve(key), monthAgo);
+        }
+        own.run(freshSpec).remove(); // a start from a snapshot is a use
+        assertThat(store.lastUsed(fresh)).isAfter(Instant.now().minus(Duration.ofMinutes(1)));
+
+        assertThat(own.prune().snapshots()).as("a plain prune keeps snapshots of present images").isZero();
+        ImageStore.PruneResult pruned = own.prune(Duration.ofDays(7));
+        assertThat(pruned.snapshots()).isEqualTo(1);
+        assertThat(pruned.kept().snapshots()).as("stacked by a running container").isEqualTo(1);
+        assertThat(store.list()).extracting(SnapshotRecord::key).containsExactlyInAnyOrder(fresh, used);
+        assertThat(otherStore.resolve("snapshots").resolve(stale)).doesNotExist();
+        assertThat(sh(inUse, "cat /data/shared")).isEqualTo("base\n");
+      }
+      assertThat(own.prune(Duration.ZERO).snapshots()).as("every snapshot no container stacks").isEqualTo(2);
+      assertThat(store.list()).isEmpty();
     }
   }
 }
