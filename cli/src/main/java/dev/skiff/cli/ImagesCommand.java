@@ -3,6 +3,8 @@ package dev.skiff.cli;
 import dev.skiff.engine.image.ImageReference;
 import dev.skiff.engine.store.ImageRecord;
 import dev.skiff.engine.store.SnapshotRecord;
+import java.nio.file.NoSuchFileException;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -36,12 +38,18 @@ final class ImagesCommand implements Callable<Integer> {
     }
     var snapshots = root.engine().store().snapshots().list();
     if (!snapshots.isEmpty()) {
-      String row = "%-14s %-50s %-14s %-20s %10s  %s%n";
-      System.out.printf("%n" + row, "SNAPSHOT", "IMAGE", "IMAGE DIGEST", "CREATED", "SIZE", "ENV");
+      String row = "%-14s %-50s %-14s %-20s %-20s %10s  %s%n";
+      System.out.printf("%n" + row, "SNAPSHOT", "IMAGE", "IMAGE DIGEST", "CREATED", "LAST USED", "SIZE", "ENV");
       for (SnapshotRecord s : snapshots) {
+        Instant lastUsed;
+        try {
+          lastUsed = root.engine().store().snapshots().lastUsed(s.key());
+        } catch (NoSuchFileException e) {
+          continue; // removed meanwhile
+        }
         System.out.printf(row, s.key().substring(0, 12), ImageReference.parse(s.image()).familiarName(),
-            s.baseManifest().shortHex(), s.created().truncatedTo(ChronoUnit.SECONDS), Sizes.human(s.size()),
-            s.inputs().getOrDefault("env", ""));
+            s.baseManifest().shortHex(), s.created().truncatedTo(ChronoUnit.SECONDS),
+            lastUsed.truncatedTo(ChronoUnit.SECONDS), Sizes.human(s.size()), s.inputs().getOrDefault("env", ""));
       }
     }
     return 0;

@@ -93,7 +93,7 @@ class CliIT {
     }
     Result images = skiff("images");
     assertThat(images.code()).as(images.err()).isZero();
-    assertThat(images.out()).contains("SNAPSHOT").containsPattern("\\n[0-9a-f]{12} +" + busybox + " +[0-9a-f]{12} .*"
+    assertThat(images.out()).contains("SNAPSHOT").contains("LAST USED").containsPattern("\\n[0-9a-f]{12} +" + busybox + " +[0-9a-f]{12} .*"
         + " PURPOSE\\n");
     Result rmi = skiff("rmi", busybox);
     assertThat(rmi.out()).isEqualTo("Removed " + busybox + " and 1 snapshot(s) of it\n");
