@@ -84,13 +84,18 @@ class CliIT {
     assertThat(skiff("images", "-q").out().strip()).isEqualTo(busybox);
   }
 
+  /** Runs a container of {@code image} with a snapshot, in this test's store, through the engine's API. */
+  private void takeSnapshot(String image, String purpose) throws Exception {
+    try (Engine engine = Engine.create(EngineConfig.builder().store(store).build())) {
+      engine.run(ContainerSpec.builder(image).command("sh", "-c", "echo initialised > /marker")
+          .env("PURPOSE", purpose).snapshot(true).build()).remove();
+    }
+  }
+
   @Test
   void imagesListsSnapshotsAndRmiRemovesThem() throws Exception {
     String busybox = registry + "/library/busybox:1.35";
-    try (Engine engine = Engine.create(EngineConfig.builder().store(store).build())) {
-      engine.run(ContainerSpec.builder(busybox).command("sh", "-c", "echo initialised > /marker")
-          .env("PURPOSE", "cli-it").snapshot(true).build()).remove();
-    }
+    takeSnapshot(busybox, "cli-it");
     Result images = skiff("images");
     assertThat(images.code()).as(images.err()).isZero();
     assertThat(images.out()).contains("SNAPSHOT").contains("LAST USED").containsPattern("\\n[0-9a-f]{12} +" + busybox + " +[0-9a-f]{12} .*"
@@ -215,10 +220,7 @@ class CliIT {
   @Test
   void pruneRemovesSnapshotsUnusedForTheGivenAge() throws Exception {
     String busybox = registry + "/library/busybox:1.35";
-    try (Engine engine = Engine.create(EngineConfig.builder().store(store).build())) {
-      engine.run(ContainerSpec.builder(busybox).command("sh", "-c", "echo initialised > /marker")
-          .env("PURPOSE", "prune-it").snapshot(true).build()).remove();
-    }
+    takeSnapshot(busybox, "prune-it");
     assertThat(skiff("prune", "--snapshots-unused-for", "7d").out()).contains(", 0 snapshots,");
     assertThat(skiff("prune", "--snapshots-unused-for", "soon").err()).contains("'soon' is not an age")
         .contains("e.g. 7d, 12h or 30m");
@@ -228,12 +230,12 @@ class CliIT {
   }
 
   @Test
-  void runPublishesAPortOnTheGivenHostPort() throws Exception {
+  void runPublishesAPortOnTheGivenHostPort(@TempDir Path work) throws Exception {
     int hostPort;
     try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       hostPort = free.getLocalPort();
     }
-    Path output = Files.createTempFile(store.getParent(), "run-p", ".txt");
+    Path output = work.resolve("run-p.txt"); // deleted with the test, unlike a file beside the store
     String script = "mkdir /www && echo published > /www/index.html && exec httpd -f -p 8080 -h /www";
     ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
         "target/skiff.jar", "run", "-p", hostPort + ":8080", registry + "/library/busybox:1.35", "sh", "-c", script)
