@@ -103,6 +103,18 @@ static int receive_master(void) {
   return master;
 }
 
+/*
+ * The master if the child sent it and it waits unreceived, else -1: a quick process may have sent it, written all its
+ * output and exited before the relay ran, and the launcher's stop may then come in the same poll as the master.
+ */
+static int pending_master(void) {
+  struct pollfd p = {masters[0], POLLIN, 0};
+  if (poll(&p, 1, 0) != 1) return -1;
+  int master = receive_master();
+  if (master >= 0 && fcntl(master, F_SETFL, O_NONBLOCK) < 0) fail("fcntl(O_NONBLOCK)", PTMX);
+  return master;
+}
+
 void tty_attach(const struct spec *spec) {
   int master = open(PTMX, O_RDWR | O_NOCTTY | O_CLOEXEC);
   if (master < 0) fail("open", PTMX);
@@ -229,8 +241,9 @@ static _Noreturn void relay_main(void) {
       struct relay_command cmd;
       ssize_t n = read(commands[0], &cmd, sizeof cmd);
       if (n < 0 && errno == EINTR) continue;
-      if (n != (ssize_t)sizeof cmd || (!cmd.rows && !cmd.cols)) {
-        relay_finish(live ? master : -1, &stdout_ok, restore);  /* the process ended, or the launcher is gone */
+      if (n != (ssize_t)sizeof cmd || (!cmd.rows && !cmd.cols)) {  /* the process ended, or the launcher is gone */
+        if (state == AWAITING && (master = pending_master()) >= 0) live = 1;  /* sent, but not received yet */
+        relay_finish(live ? master : -1, &stdout_ok, restore);
       }
       struct winsize ws = {.ws_row = cmd.rows, .ws_col = cmd.cols};
       if (live && ioctl(master, TIOCSWINSZ, &ws) < 0) report_error("ioctl(TIOCSWINSZ)", PTMX, errno);

@@ -101,6 +101,19 @@ class TtyIT extends RuntimeIT {
   }
 
   @Test
+  void aQuickExecWithTtyLosesNoOutput() throws Exception {
+    // The process may send its terminal, write and exit before the relay runs: the relay then gets the master and
+    // the launcher's stop in one poll, and must still copy the output.
+    try (Container c = engine.run(ContainerSpec.builder(BUSYBOX).command("sleep", "1000").build())) {
+      for (int i = 0; i < 40; i++) {
+        ExecResult r = c.exec(ExecSpec.builder("echo", "line " + i).tty(true).build());
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.stdout()).as("exec %d", i).isEqualTo("line " + i + "\r\n");
+      }
+    }
+  }
+
+  @Test
   void execWithTtyGetsATerminalOfItsOwnInTheContainer() throws Exception {
     try (Container c = engine.run(ContainerSpec.builder(BUSYBOX).tty(true).command("sleep", "1000").build())) {
       ExecResult r = c.exec(ExecSpec.builder("sh", "-c", "tty; stty size; ps -o pid,tty,args; exit 2")
