@@ -17,6 +17,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -48,7 +49,8 @@ class LauncherServerIT extends RuntimeIT {
     await().atMost(TIMEOUT).until(() -> server.children().count() == 1); // the last launcher gone, a spare left
     ProcessHandle spare = server.children().findFirst().orElseThrow();
 
-    spare.destroyForcibly(); // and at once a start: its exit may not be reaped yet
+    spare.destroyForcibly(); // and a start as soon as it is dead: its exit may not be reaped yet
+    await().atMost(TIMEOUT).until(() -> dead(spare.pid())); // SIGKILL is not instant under load
 
     assertThat(runTrue()).isEqualTo(3);
     assertThat(spare.isAlive()).isFalse();
@@ -127,6 +129,16 @@ class LauncherServerIT extends RuntimeIT {
       assertThat(process.onExit().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).isAlive()).isFalse();
     } finally {
       io.shutdownNow();
+    }
+  }
+
+  /** Whether {@code pid} has died: gone, or a zombie its parent has not reaped yet. */
+  private static boolean dead(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+    } catch (java.io.IOException e) {
+      return true;
     }
   }
 
